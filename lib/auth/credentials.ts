@@ -1,0 +1,51 @@
+import type { Clock } from '../core/deadline.js';
+import { AuthError } from '../errors.js';
+import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
+import { AkSkAuthorizer, type AccessKey } from './akskSigner.js';
+import { IamPasswordTokenProvider } from './iamPasswordToken.js';
+import { StaticTokenAuthorizer } from './staticToken.js';
+
+/** The three ways to authenticate (CONTRACT §1), as parsed from the configuration. */
+export type CredentialSettings =
+  | { kind: 'token'; token: string }
+  | ({ kind: 'aksk' } & AccessKey)
+  | { kind: 'password'; username: string; password: string; domainName: string };
+
+/** Credentials bound to one project: how to authorise a call, and which project it is. */
+export interface ProjectCredentials {
+  authorizer: RequestAuthorizer;
+  /** The project id for DRS paths; with password auth by project name, IAM tells it. */
+  projectId(): Promise<string>;
+}
+
+export interface CredentialContext {
+  http: HttpClient;
+  authUrl: string;
+  projectId?: string;
+  projectName?: string;
+  clock?: Clock;
+}
+
+/** Builds the one credential provider the settings ask for. */
+export function createCredentials(settings: CredentialSettings, context: CredentialContext): ProjectCredentials {
+  const fixedProject = async () => {
+    if (context.projectId) return context.projectId;
+    throw new AuthError(`${settings.kind === 'aksk' ? 'AK/SK' : 'OS_AUTH_TOKEN'} needs OS_PROJECT_ID`, {
+      code: 'AUTH_NO_PROJECT',
+    });
+  };
+  switch (settings.kind) {
+    case 'token':
+      return { authorizer: new StaticTokenAuthorizer(settings.token), projectId: fixedProject };
+    case 'aksk':
+      return { authorizer: new AkSkAuthorizer(settings, context.projectId, context.clock), projectId: fixedProject };
+    case 'password': {
+      const provider = new IamPasswordTokenProvider(
+        context.http,
+        { ...settings, authUrl: context.authUrl, projectId: context.projectId, projectName: context.projectName },
+        context.clock,
+      );
+      return { authorizer: provider, projectId: () => provider.projectId() };
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import type { Clock } from '../core/deadline.js';
+import { ApiError, AuthError, DrsAutoRetryError } from '../errors.js';
+import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
+
+/** IAM password credentials, scoped to one project by id or by name. */
+export interface PasswordCredentials {
+  authUrl: string;
+  username: string;
+  password: string;
+  domainName: string;
+  projectId?: string;
+  projectName?: string;
+}
+
+/** A token and what IAM said about it. The token itself is never logged. */
+interface IssuedToken {
+  token: string;
+  expiresAt: number;
+  projectId: string | undefined;
+}
+
+/** Refresh this long before `expires_at`, so that no call goes out with a dying token. */
+export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * IAM token from username and password (`POST /v3/auth/tokens`). The token is cached until
+ * shortly before `expires_at`; callers that ask at the same time share one IAM request; a token
+ * that DRS refuses is dropped once, so the next caller fetches exactly one new token.
+ */
+export class IamPasswordTokenProvider implements RequestAuthorizer {
+  private current: IssuedToken | undefined;
+  private pending: Promise<IssuedToken> | undefined;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly credentials: PasswordCredentials,
+    private readonly clock: Clock = Date.now,
+  ) {
+    if (!credentials.projectId && !credentials.projectName) {
+      throw new AuthError('IAM token needs a project scope: set OS_PROJECT_ID or OS_PROJECT_NAME', {
+        code: 'AUTH_NO_PROJECT',
+      });
+    }
+  }
+
+  async authorize(): Promise<Record<string, string>> {
+    const { token } = await this.token();
+    return { 'X-Auth-Token': token };
+  }
+
+  invalidate(refused: Record<string, string>): boolean {
+    // Only the first caller that saw this token refused drops it; the others then find the
+    // refresh already under way and share it.
+    if (this.current && this.current.token === refused['X-Auth-Token']) this.current = undefined;
+    return true;
+  }
+
+  /** The id of the project the token is scoped to (read from IAM when only a name was given). */
+  async projectId(): Promise<string> {
+    if (this.credentials.projectId) return this.credentials.projectId;
+    const issued = await this.token();
+    if (!issued.projectId) {
+      throw new AuthError(`IAM issued a token without a project for "${this.credentials.projectName}": set OS_PROJECT_ID`, {
+        code: 'AUTH_NO_PROJECT',
+      });
+    }
+    return issued.projectId;
+  }
+
+  private async token(): Promise<IssuedToken> {
+    if (this.current && this.clock() < this.current.expiresAt - TOKEN_REFRESH_MARGIN_MS) return this.current;
+    this.pending ??= this.issue().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async issue(): Promise<IssuedToken> {
+    const { credentials } = this;
+    const scope = credentials.projectId ? { id: credentials.projectId } : { name: credentials.projectName };
+    const url = `${credentials.authUrl.replace(/\/+$/, '')}/auth/tokens?nocatalog=true`;
+    let response;
+    try {
+      response = await this.http.request<{ token?: { expires_at?: string; project?: { id?: string } } }>({
+        operation: 'IAM token',
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json;charset=utf8' },
+        body: {
+          auth: {
+            identity: {
+              methods: ['password'],
+              password: {
+                user: { name: credentials.username, password: credentials.password, domain: { name: credentials.domainName } },
+              },
+            },
+            scope: { project: scope },
+          },
+        },
+      });
+    } catch (error) {
+      const status = error instanceof ApiError || error instanceof AuthError ? error.status : undefined;
+      const detail = error instanceof Error ? error.message : String(error);
+      const refused = status === 400 || status === 401 || status === 403;
+      throw new AuthError(
+        refused
+          ? `IAM refused the password login (${detail}): check OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME and the project scope`
+          : `Could not get an IAM token (${detail}): check OS_AUTH_URL and the network path to IAM`,
+        { code: error instanceof DrsAutoRetryError ? error.code : 'AUTH_FAILED', status, cause: error },
+      );
+    }
+    const token = response.headers['x-subject-token'];
+    const expiresAt = Date.parse(response.data?.token?.expires_at ?? '');
+    if (!token) throw new AuthError('IAM answered without an X-Subject-Token header', { code: 'AUTH_NO_TOKEN' });
+    return {
+      token,
+      // Without a readable expiry, trust the documented 24 h validity, less the margin.
+      expiresAt: Number.isNaN(expiresAt) ? this.clock() + 24 * 3_600_000 : expiresAt,
+      projectId: response.data?.token?.project?.id,
+    };
+  }
+}

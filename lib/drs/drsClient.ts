@@ -1,0 +1,214 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ApiError, AuthError, DrsAutoRetryError } from '../errors.js';
+import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
+import { parseItemResults } from '../http/otcErrorBody.js';
+import type {
+  BatchQueryRequest,
+  BatchQueryResponse,
+  BatchRead,
+  BatchRetryRequest,
+  BatchRetryResponse,
+  DbUseType,
+  JobInfo,
+  ListJobsRequest,
+  ListJobsResponse,
+  ListedTask,
+  QueryJobResp,
+  QueryJobStatusResp,
+  RetryItem,
+  RetryItemResult,
+  TaskDetail,
+  TaskStatus,
+} from './types.js';
+
+/** DRS answers at most 100 items a page (batch-status, batch-detail, list). */
+export const MAX_PER_PAGE = 100;
+
+export interface DrsClientOptions {
+  http: HttpClient;
+  authorizer: RequestAuthorizer;
+  /** Scheme and host, e.g. `https://drs.eu-de.otc.t-systems.com`. */
+  endpoint: string;
+  projectId: string;
+  /** Requests in flight at once, over all calls of this client (DRS_CONCURRENCY). */
+  concurrency: number;
+  /** Items per page; only tests set it lower. */
+  perPage?: number;
+}
+
+/**
+ * DRS v3 for one project: read statuses and details in pages, list tasks, resume tasks.
+ * Every request goes through one concurrency limit, so reads and retries together never
+ * exceed DRS_CONCURRENCY requests in flight.
+ */
+export class DrsClient {
+  private readonly limit: LimitFunction;
+  private readonly base: string;
+  private readonly perPage: number;
+
+  constructor(private readonly options: DrsClientOptions) {
+    this.limit = pLimit(options.concurrency);
+    this.base = `${options.endpoint.replace(/\/+$/, '')}/v3/${encodeURIComponent(options.projectId)}`;
+    this.perPage = Math.min(MAX_PER_PAGE, options.perPage ?? MAX_PER_PAGE);
+  }
+
+  /** Status of each id (`POST /jobs/batch-status`), read in chunks with explicit `page_req`. */
+  batchStatus(ids: readonly string[]): Promise<BatchRead<TaskStatus>> {
+    return this.readInChunks<QueryJobStatusResp, TaskStatus>('batch-status', ids, toTaskStatus);
+  }
+
+  /**
+   * Status plus `multi_write`, `parent_id` and `master_job_id` of each id
+   * (`POST /jobs/batch-detail`). Only those fields are kept: the raw answer holds database
+   * passwords and must never be logged or stored.
+   */
+  batchDetail(ids: readonly string[]): Promise<BatchRead<TaskDetail>> {
+    return this.readInChunks<QueryJobResp, TaskDetail>('batch-detail', ids, (item) => ({
+      ...toTaskStatus(item),
+      name: str(item.name),
+      multiWrite: item.multi_write === true,
+      parentId: str(item.parent_id),
+      masterJobId: str(item.master_job_id),
+      dbUseType: str(item.db_use_type),
+    }));
+  }
+
+  /** Every task of one scenario (`POST /jobs`), all pages, with dual-active children flattened. */
+  async listJobs(dbUseType: DbUseType): Promise<ListedTask[]> {
+    const tasks: ListedTask[] = [];
+    let topLevel = 0;
+    for (let page = 1; ; page++) {
+      const body: ListJobsRequest = { cur_page: page, per_page: this.perPage, db_use_type: dbUseType };
+      const data = await this.post<ListJobsResponse>(`list ${dbUseType} tasks`, '/jobs', body);
+      const jobs = Array.isArray(data?.jobs) ? data.jobs : [];
+      for (const job of jobs) tasks.push(...flatten(job, dbUseType));
+      topLevel += jobs.length;
+      const total = typeof data?.total_record === 'number' ? data.total_record : topLevel;
+      // A short or empty page ends the list even if total_record disagrees, so a wrong
+      // total can never make us loop.
+      if (topLevel >= total || jobs.length < this.perPage) return tasks;
+    }
+  }
+
+  /**
+   * Resumes the given jobs in one request (`POST /jobs/batch-retry-task`) and returns DRS's
+   * per-item answers. A 400 that carries per-item `results` (e.g. every id unknown) is an
+   * answer too, not an error; any other failure throws.
+   */
+  async batchRetry(items: readonly RetryItem[]): Promise<RetryItemResult[]> {
+    const body: BatchRetryRequest = {
+      jobs: items.map((item) => (item.reEdit ? { job_id: item.jobId, is_sync_re_edit: true } : { job_id: item.jobId })),
+    };
+    try {
+      const data = await this.post<BatchRetryResponse>('batch-retry-task', '/jobs/batch-retry-task', body);
+      return parseItemResults(Array.isArray(data?.results) ? data.results : []);
+    } catch (error) {
+      if (error instanceof ApiError && error.results && error.results.length > 0) return error.results;
+      throw error;
+    }
+  }
+
+  private post<T>(operation: string, path: string, body: unknown): Promise<T | undefined> {
+    return this.limit(async () => {
+      const response = await this.options.http.request<T | undefined>({
+        operation: `DRS ${operation}`,
+        method: 'POST',
+        url: `${this.base}${path}`,
+        body,
+        authorizer: this.options.authorizer,
+      });
+      return response.data;
+    });
+  }
+
+  /**
+   * Reads ids in chunks of one page each, all chunks concurrently (under the limit). A chunk
+   * that fails is reported in `failures`; an authentication failure fails the whole read.
+   */
+  private async readInChunks<W extends QueryJobStatusResp, T extends TaskStatus>(
+    operation: 'batch-status' | 'batch-detail',
+    ids: readonly string[],
+    convert: (item: W) => T,
+  ): Promise<BatchRead<T>> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += this.perPage) chunks.push(ids.slice(i, i + this.perPage));
+    const settled = await Promise.allSettled(chunks.map((chunk) => this.readChunk(operation, chunk, convert)));
+    const read: BatchRead<T> = { items: [], failures: [] };
+    settled.forEach((outcome, index) => {
+      if (outcome.status === 'fulfilled') {
+        read.items.push(...outcome.value.items);
+        read.failures.push(...outcome.value.failures);
+        return;
+      }
+      if (outcome.reason instanceof AuthError) throw outcome.reason;
+      const error =
+        outcome.reason instanceof DrsAutoRetryError
+          ? outcome.reason
+          : new DrsAutoRetryError(`DRS ${operation} failed: ${String(outcome.reason)}`, { code: 'INTERNAL', cause: outcome.reason });
+      read.failures.push({ ids: chunks[index] ?? [], error });
+    });
+    return read;
+  }
+
+  private async readChunk<W extends QueryJobStatusResp, T extends TaskStatus>(
+    operation: 'batch-status' | 'batch-detail',
+    chunk: string[],
+    convert: (item: W) => T,
+  ): Promise<BatchRead<T>> {
+    const wanted = new Set(chunk);
+    const seen = new Map<string, T>();
+    // page_req is always sent: DRS's default page is 5 items, and ids beyond it would vanish.
+    for (let page = 1; seen.size < wanted.size; page++) {
+      const body: BatchQueryRequest = { jobs: chunk, page_req: { cur_page: page, per_page: this.perPage } };
+      const data = await this.post<BatchQueryResponse<W>>(operation, `/jobs/${operation}`, body);
+      const results = Array.isArray(data?.results) ? data.results : [];
+      for (const item of results) {
+        const id = str(item.id);
+        if (id !== undefined && wanted.has(id) && !seen.has(id)) seen.set(id, convert(item));
+      }
+      if (results.length < this.perPage) break;
+    }
+    const items = chunk.flatMap((id) => {
+      const item = seen.get(id);
+      return item ? [item] : [];
+    });
+    const missing = chunk.filter((id) => !seen.has(id));
+    const failures =
+      missing.length === 0
+        ? []
+        : [
+            {
+              ids: missing,
+              error: new DrsAutoRetryError(`DRS ${operation} did not report ${missing.length} of the ids asked for`, {
+                code: 'DRS_INCOMPLETE_ANSWER',
+              }),
+            },
+          ];
+    return { items, failures };
+  }
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function toTaskStatus(item: QueryJobStatusResp): TaskStatus {
+  return {
+    id: String(item.id),
+    status: str(item.status),
+    errorCode: str(item.error_code),
+    errorMessage: str(item.error_message),
+  };
+}
+
+function flatten(job: JobInfo, dbUseType: DbUseType): ListedTask[] {
+  const id = str(job.id);
+  if (id === undefined) return [];
+  const children = Array.isArray(job.children) ? job.children : [];
+  const parent: ListedTask = { id, name: str(job.name), status: str(job.status), dbUseType, isParent: children.length > 0 };
+  const flattened = children.flatMap((child): ListedTask[] => {
+    const childId = str(child.id);
+    return childId === undefined
+      ? []
+      : [{ id: childId, name: str(child.name), status: str(child.status), dbUseType, parentId: id, isParent: false }];
+  });
+  return [parent, ...flattened];
+}

@@ -1,0 +1,100 @@
+/**
+ * The one error family of drs-auto-retry. Every error the tool raises on purpose is a
+ * DrsAutoRetryError, so faces can tell "we know what went wrong" from a bug, and map it to an
+ * exit code. Messages say what the user should do; they never carry a secret.
+ */
+export class DrsAutoRetryError extends Error {
+  /** A stable, machine-readable code for reports (e.g. `CONFIG_INVALID`, `DRS.M01503`). */
+  readonly code: string;
+
+  constructor(message: string, options: { code: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DrsAutoRetryError';
+    this.code = options.code;
+  }
+}
+
+/** Bad configuration or input (env, event, argv). Nothing was sent to DRS. Exit code 2. */
+export class ConfigError extends DrsAutoRetryError {
+  /** The field or variable at fault, e.g. `DRS_BATCH_SIZE` or `event.jobIds[3]`. */
+  readonly field: string | undefined;
+
+  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, { code: 'CONFIG_INVALID', cause: options.cause });
+    this.name = 'ConfigError';
+    this.field = options.field;
+  }
+}
+
+/** IAM refused or could not issue a token, or the AK/SK was rejected. */
+export class AuthError extends DrsAutoRetryError {
+  readonly status: number | undefined;
+
+  constructor(message: string, options: { code?: string; status?: number; cause?: unknown } = {}) {
+    super(message, { code: options.code ?? 'AUTH_FAILED', cause: options.cause });
+    this.name = 'AuthError';
+    this.status = options.status;
+  }
+}
+
+/** One per-item result of a DRS batch call, as the API reports it. */
+export interface DrsItemResult {
+  id: string;
+  status?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/**
+ * An HTTP-level answer from an OTC API that is not a success: a status with the parsed error
+ * code and message, and, where DRS sent them, the per-item results of a batch call.
+ */
+export class ApiError extends DrsAutoRetryError {
+  /** HTTP status, or 0 when no answer arrived (reset, timeout, DNS). */
+  readonly status: number;
+  /** The service's own error code (`DRS.M01503`, `APIG.0308`, `SMN.0006`), or a transport code. */
+  readonly apiCode: string | undefined;
+  readonly apiMessage: string | undefined;
+  readonly results: DrsItemResult[] | undefined;
+  /** Which call failed, e.g. `DRS batch-retry-task`. */
+  readonly operation: string;
+  /** How many attempts were made before giving up. */
+  readonly attempts: number;
+
+  constructor(
+    message: string,
+    options: {
+      operation: string;
+      status: number;
+      apiCode?: string;
+      apiMessage?: string;
+      results?: DrsItemResult[];
+      attempts?: number;
+      cause?: unknown;
+    },
+  ) {
+    super(message, { code: options.apiCode ?? (options.status ? `HTTP_${options.status}` : 'NETWORK'), cause: options.cause });
+    this.name = 'ApiError';
+    this.status = options.status;
+    this.apiCode = options.apiCode;
+    this.apiMessage = options.apiMessage;
+    this.results = options.results;
+    this.operation = options.operation;
+    this.attempts = options.attempts ?? 1;
+  }
+}
+
+/** The run's time budget (DRS_DEADLINE_MS) is spent: no new request may start. */
+export class DeadlineExceededError extends DrsAutoRetryError {
+  constructor(operation: string) {
+    super(`${operation}: the run's time budget (DRS_DEADLINE_MS) is spent; the job is left for the next run`, {
+      code: 'DEADLINE_EXCEEDED',
+    });
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** Type guard for errors this tool raised on purpose (as opposed to bugs). */
+export function isDrsAutoRetryError(error: unknown): error is DrsAutoRetryError {
+  return error instanceof DrsAutoRetryError;
+}

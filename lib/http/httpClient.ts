@@ -1,0 +1,235 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { NO_DEADLINE, type Deadline } from '../core/deadline.js';
+import { ApiError, AuthError, DeadlineExceededError } from '../errors.js';
+import { parseOtcErrorBody } from './otcErrorBody.js';
+import {
+  DEFAULT_RETRY_OPTIONS,
+  backoffDelayMs,
+  classifyFailure,
+  isTransient,
+  parseRetryAfterMs,
+  type FailureKind,
+  type RetryOptions,
+} from './retryPolicy.js';
+
+/** A request as a credential sees it: what AK/SK signs, or what a token is added to. */
+export interface SignableRequest {
+  method: string;
+  url: URL;
+  /** Headers that will be sent, lower-case names. */
+  headers: Record<string, string>;
+  /** The exact body bytes that will be sent (JSON text, or '' for none). */
+  body: string;
+}
+
+/** Adds credentials to requests. Implemented by lib/auth; the HTTP layer only knows this port. */
+export interface RequestAuthorizer {
+  /** Headers to add to this request (a token header, or an AK/SK signature). */
+  authorize(request: SignableRequest): Promise<Record<string, string>>;
+  /**
+   * The API refused the credentials that `authorize` gave. Returns true when a fresh credential
+   * exists or is being fetched, so that one more attempt makes sense.
+   */
+  invalidate(refused: Record<string, string>): boolean;
+}
+
+/** One call to an OTC API. */
+export interface HttpRequest {
+  /** For messages and logs, e.g. `DRS batch-status`. */
+  operation: string;
+  method: 'GET' | 'POST';
+  url: string;
+  /** Serialised once as JSON; the same bytes are signed and sent. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  authorizer?: RequestAuthorizer;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  data: T;
+  attempts: number;
+}
+
+/** What the client reports about each failed attempt it is going to retry. No secrets inside. */
+export interface RetryNotice {
+  operation: string;
+  attempt: number;
+  kind: FailureKind;
+  status: number;
+  apiCode: string | undefined;
+  delayMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Per-attempt timeout; cut further to what remains of the deadline. */
+  timeoutMs: number;
+  retry?: Partial<RetryOptions>;
+  deadline?: Deadline;
+  onRetry?: (notice: RetryNotice) => void;
+  /** Injected for tests: the jitter source and the pause between attempts. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Attempt {
+  status: number;
+  headers: Record<string, string>;
+  data: unknown;
+  parsed: boolean;
+  transportCode?: string;
+  transportMessage?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The one way this tool talks HTTP: per-attempt timeouts, bounded retries with capped
+ * exponential backoff and full jitter, Retry-After, one credential refresh on 401, the run's
+ * deadline, and errors that never carry a header (and so never a token or a signature).
+ */
+export class HttpClient {
+  private readonly axios: AxiosInstance;
+  private readonly retry: RetryOptions;
+  private readonly deadline: Deadline;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.deadline = options.deadline ?? NO_DEADLINE;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.axios = axios.create({
+      // The fetch adapter keeps the bundle small (no form-data/mime-db) and reuses connections.
+      adapter: 'fetch',
+      // A redirect could carry X-Auth-Token to another host: never follow one.
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(raw: unknown) => raw],
+      validateStatus: () => true,
+    });
+  }
+
+  /** Sends the request, retrying within the bounds; resolves only with a 2xx answer. */
+  async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
+    const body = request.body === undefined ? '' : JSON.stringify(request.body);
+    let refreshed = false;
+    let retryIndex = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (this.deadline.expired()) throw new DeadlineExceededError(request.operation);
+      const sentAuth = await this.authorize(request, body);
+      const result = await this.send(request, body, sentAuth);
+      const error = parseOtcErrorBody(result.data);
+      const kind =
+        result.status >= 200 && result.status < 300 && result.parsed
+          ? undefined
+          : classifyFailure(result.status, error.code, result.parsed);
+      if (kind === undefined) {
+        return { status: result.status, headers: result.headers, data: result.data as T, attempts: attempt };
+      }
+      if (kind === 'unauthorized' && request.authorizer && !refreshed && request.authorizer.invalidate(sentAuth)) {
+        // A token that expired mid-run is refreshed once, and the call repeated at once.
+        refreshed = true;
+        continue;
+      }
+      const failure = this.toError(request.operation, result, kind, attempt);
+      if (!isTransient(kind) || attempt >= this.retry.maxAttempts) throw failure;
+      const retryAfter = parseRetryAfterMs(result.headers['retry-after']);
+      const delayMs = backoffDelayMs(retryIndex++, this.retry, retryAfter, this.random);
+      // Waiting past the budget helps nobody: give up now with the real cause.
+      if (delayMs >= this.deadline.remainingMs()) throw failure;
+      this.options.onRetry?.({
+        operation: request.operation,
+        attempt,
+        kind,
+        status: result.status,
+        apiCode: error.code ?? result.transportCode,
+        delayMs,
+      });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async authorize(request: HttpRequest, body: string): Promise<Record<string, string>> {
+    if (!request.authorizer) return {};
+    const headers = this.baseHeaders(request);
+    return request.authorizer.authorize({ method: request.method, url: new URL(request.url), headers, body });
+  }
+
+  private baseHeaders(request: HttpRequest): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    return headers;
+  }
+
+  private async send(request: HttpRequest, body: string, auth: Record<string, string>): Promise<Attempt> {
+    const timeout = Math.max(1, Math.min(this.options.timeoutMs, this.deadline.remainingMs()));
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.axios.request<string>({
+        method: request.method,
+        url: request.url,
+        data: request.method === 'GET' ? undefined : body,
+        headers: { ...this.baseHeaders(request), ...auth, accept: 'application/json' },
+        timeout,
+        transitional: { clarifyTimeoutError: true },
+      });
+    } catch (error) {
+      // Only the code and message are kept: the axios error holds the request headers.
+      const code = axios.isAxiosError(error) ? (error.code ?? 'NETWORK') : 'NETWORK';
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = cause?.code ?? cause?.message;
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        status: 0,
+        headers: {},
+        data: undefined,
+        parsed: false,
+        transportCode: code,
+        transportMessage: detail ? `${message} (${detail})` : message,
+      };
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (typeof value === 'string') headers[name.toLowerCase()] = value;
+    }
+    const raw = typeof response.data === 'string' ? response.data : '';
+    if (raw.trim() === '') return { status: response.status, headers, data: undefined, parsed: true };
+    try {
+      return { status: response.status, headers, data: JSON.parse(raw) as unknown, parsed: true };
+    } catch {
+      return { status: response.status, headers, data: undefined, parsed: false };
+    }
+  }
+
+  private toError(operation: string, result: Attempt, kind: FailureKind, attempts: number): ApiError | AuthError {
+    const body = parseOtcErrorBody(result.data);
+    const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
+    let what: string;
+    if (result.status === 0) what = `no answer (${result.transportMessage ?? 'network error'})`;
+    else if (!result.parsed) what = `HTTP ${result.status} with a body that is not JSON`;
+    else what = [`HTTP ${result.status}`, body.code, body.message].filter(Boolean).join(' ');
+    const advice = ADVICE[kind];
+    const message = `${operation} failed${tries}: ${what}${advice ? `. ${advice}` : ''}`;
+    const options = {
+      operation,
+      status: result.status,
+      apiCode: body.code ?? result.transportCode,
+      apiMessage: body.message,
+      results: body.results,
+      attempts,
+    };
+    return kind === 'unauthorized'
+      ? new AuthError(message, { code: options.apiCode, status: result.status, cause: new ApiError(message, options) })
+      : new ApiError(message, options);
+  }
+}
+
+const ADVICE: Partial<Record<FailureKind, string>> = {
+  network: 'Check DRS_ENDPOINT / OS_AUTH_URL and the network path to them',
+  throttled: 'DRS is throttling; lower DRS_CONCURRENCY or run less often',
+  unauthorized: 'The credentials were refused: check them, and that they are allowed to use DRS in this project',
+};

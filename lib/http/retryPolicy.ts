@@ -1,0 +1,77 @@
+/**
+ * When to try an OTC call again, and how long to wait first. Pure: the HTTP client feeds it
+ * what happened and a random source, and it answers with a decision.
+ */
+
+/** Bounds of the retry loop. All of them are really enforced. */
+export interface RetryOptions {
+  /** Attempts in total, the first one included (1 = never retry). */
+  maxAttempts: number;
+  /** The first backoff ceiling; it doubles per attempt. */
+  baseDelayMs: number;
+  /** No backoff (nor Retry-After) waits longer than this. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+/** Why an attempt failed, as far as retrying is concerned. */
+export type FailureKind =
+  /** No answer: reset, refused, timeout, truncated body. */
+  | 'network'
+  /** 5xx, or a gateway's HTML page. */
+  | 'server'
+  /** 429, 400 DRS.M01503, or APIG.0308: the API asks us to slow down. */
+  | 'throttled'
+  /** A 2xx whose body is not the JSON it should be. */
+  | 'malformed'
+  /** 401, or 403 DRS.M00100: the credential is not (or no longer) valid. */
+  | 'unauthorized'
+  /** Anything else: a definite answer that retrying will not change. */
+  | 'final';
+
+/** Codes that mean "too many requests", whatever HTTP status carries them. */
+const THROTTLE_CODES = new Set(['DRS.M01503', 'APIG.0308']);
+/** Codes that mean "your token is no good" (besides a bare 401). */
+const INVALID_TOKEN_CODES = new Set(['DRS.M00100', 'APIG.1002', 'APIG.0307', 'IAM.0066', 'IAM.0067']);
+
+/** Classifies an answer (or its absence, status 0) for the retry loop. */
+export function classifyFailure(status: number, apiCode: string | undefined, bodyParsed: boolean): FailureKind {
+  if (status === 0) return 'network';
+  if (status === 429 || (apiCode !== undefined && THROTTLE_CODES.has(apiCode))) return 'throttled';
+  if (status === 401 || (status === 403 && apiCode !== undefined && INVALID_TOKEN_CODES.has(apiCode))) {
+    return 'unauthorized';
+  }
+  if (status >= 500) return 'server';
+  if (status >= 200 && status < 300 && !bodyParsed) return 'malformed';
+  return 'final';
+}
+
+/** True for the kinds that another attempt, after a pause, may cure. */
+export const isTransient = (kind: FailureKind): boolean =>
+  kind === 'network' || kind === 'server' || kind === 'throttled' || kind === 'malformed';
+
+/**
+ * Capped exponential backoff with full jitter: a random wait in [0, min(max, base·2^n)).
+ * A server's Retry-After wins over the jitter, but is still capped, so one bad header
+ * cannot park the run.
+ */
+export function backoffDelayMs(
+  retryIndex: number,
+  options: RetryOptions,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, options.maxDelayMs);
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
+  return Math.floor(random() * ceiling);
+}
+
+/** Reads `Retry-After` as seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfterMs(header: string | undefined, now: number = Date.now()): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
