@@ -69,9 +69,11 @@ export class IamPasswordTokenProvider implements RequestAuthorizer {
 
   private async token(): Promise<IssuedToken> {
     if (this.current && this.clock() < this.current.expiresAt - TOKEN_REFRESH_MARGIN_MS) return this.current;
-    this.pending ??= this.issue().finally(() => {
-      this.pending = undefined;
-    });
+    this.pending ??= this.issue()
+      .then((issued) => (this.current = issued))
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
   }
 

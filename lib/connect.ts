@@ -1,0 +1,46 @@
+import { createCredentials } from './auth/credentials.js';
+import type { RunConfig } from './config.js';
+import type { Clock, Deadline } from './core/deadline.js';
+import { DrsClient } from './drs/drsClient.js';
+import { HttpClient, type RetryNotice } from './http/httpClient.js';
+import type { RetryOptions } from './http/retryPolicy.js';
+import type { RunContext } from './run.js';
+
+export interface ConnectOptions {
+  deadline: Deadline;
+  clock?: Clock;
+  /** Told about each retried HTTP attempt (for the log). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Only tests and the benchmark shorten the backoff. */
+  retry?: Partial<RetryOptions>;
+}
+
+/**
+ * Wires the adapters for one run: an HTTP client bound to the run's deadline, the credential
+ * provider the configuration asks for, the project id, and a DRS client under one
+ * concurrency limit. Both faces use it, so the CLI and the function talk to DRS identically.
+ */
+export async function connectDrs(config: RunConfig, options: ConnectOptions): Promise<RunContext> {
+  const http = new HttpClient({
+    timeoutMs: config.timeoutMs,
+    deadline: options.deadline,
+    onRetry: options.onRetry,
+    retry: options.retry,
+  });
+  const credentials = createCredentials(config.auth, {
+    http,
+    authUrl: config.authUrl,
+    projectId: config.projectId,
+    projectName: config.projectName,
+    clock: options.clock,
+  });
+  const projectId = await credentials.projectId();
+  const drs = new DrsClient({
+    http,
+    authorizer: credentials.authorizer,
+    endpoint: config.drsEndpoint,
+    projectId,
+    concurrency: config.concurrency,
+  });
+  return { drs, projectId };
+}

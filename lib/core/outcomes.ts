@@ -1,0 +1,43 @@
+/**
+ * What happened to each job: the outcome vocabulary of the report (CONTRACT §3). Every
+ * requested job ends with exactly one of these.
+ */
+export const OUTCOMES = [
+  'retried',
+  'retry_failed',
+  'would_retry',
+  'skipped',
+  'needs_attention',
+  'not_found',
+  'deferred',
+] as const;
+
+/** One of the seven definite outcomes. */
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A job's line in the report. */
+export interface JobOutcome {
+  jobId: string;
+  outcome: Outcome;
+  /** The task status read before any retry, when DRS reported one. */
+  status?: string;
+  /** DRS's error code for this job (from the status read or the retry answer). */
+  errorCode?: string;
+  errorMessage?: string;
+  /** Why this outcome, in words, when the outcome alone does not say it. */
+  reason?: string;
+}
+
+/** Outcomes that need nobody: the run is a success (exit 0) when every job ends in one. */
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['retried', 'would_retry', 'skipped']);
+
+/** What the engine knows about a task after the read phase (core's view, not the wire's). */
+export interface ObservedTask {
+  id: string;
+  /** Absent when DRS does not know the id. */
+  status?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  /** A dual-active parent: its children are the retry targets, never itself. */
+  isDualActiveParent: boolean;
+}

@@ -1,0 +1,128 @@
+import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from './outcomes.js';
+import { uniqueIds } from './plan.js';
+
+/** Counts per outcome; `requested` is the number of unique job ids and the sum of the rest. */
+export type Summary = { requested: number } & Record<Outcome, number>;
+
+/** What a notification sink did with the report (filled by the notify step). */
+export interface NotificationResult {
+  sink: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Who started the run. */
+export type ReportTrigger = 'schedule' | 'event' | 'manual';
+
+/** The one structured report of a run (CONTRACT §3, schemaVersion 1). */
+export interface Report {
+  schemaVersion: 1;
+  runId: string;
+  trigger: ReportTrigger;
+  dryRun: boolean;
+  region: string;
+  projectId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  summary: Summary;
+  /** Every requested job exactly once, in the order the ids were first seen. */
+  jobs: JobOutcome[];
+  notifications: NotificationResult[];
+  /** Set only when the run as a whole failed (authentication, DRS unreachable). */
+  error?: { code: string; message: string };
+}
+
+export interface ReportInput {
+  runId: string;
+  trigger: ReportTrigger;
+  dryRun: boolean;
+  region: string;
+  projectId: string;
+  startedAt: number;
+  finishedAt: number;
+  requestedIds: readonly string[];
+  outcomes: Iterable<JobOutcome>;
+  error?: { code: string; message: string };
+}
+
+/**
+ * Builds the report and enforces its invariant: each unique requested id appears exactly once,
+ * and the summary adds up. A job the run forgot (a bug) is reported `deferred`, so the next run
+ * re-reads it, and the report says an internal error happened: a lost job is never silent.
+ */
+export function buildReport(input: ReportInput): Report {
+  const byId = new Map<string, JobOutcome>();
+  const problems: string[] = [];
+  for (const outcome of input.outcomes) {
+    if (byId.has(outcome.jobId)) problems.push(`job ${outcome.jobId} had two outcomes; the first was kept`);
+    else byId.set(outcome.jobId, outcome);
+  }
+  const requested = uniqueIds(input.requestedIds);
+  const requestedSet = new Set(requested);
+  for (const id of byId.keys()) {
+    if (!requestedSet.has(id)) problems.push(`job ${id} had an outcome but was not requested; it was left out`);
+  }
+  const jobs = requested.map((jobId) => {
+    const outcome = byId.get(jobId);
+    if (outcome) return outcome;
+    problems.push(`job ${jobId} had no outcome; reported deferred`);
+    return { jobId, outcome: 'deferred' as const, reason: 'no outcome was recorded (internal error); the next run re-reads it' };
+  });
+  const summary = summarise(jobs);
+  const error =
+    input.error ??
+    (problems.length > 0 ? { code: 'INTERNAL_INVARIANT', message: `report invariant repaired: ${problems.slice(0, 5).join('; ')}` } : undefined);
+  return {
+    schemaVersion: 1,
+    runId: input.runId,
+    trigger: input.trigger,
+    dryRun: input.dryRun,
+    region: input.region,
+    projectId: input.projectId,
+    startedAt: new Date(input.startedAt).toISOString(),
+    finishedAt: new Date(input.finishedAt).toISOString(),
+    durationMs: Math.max(0, input.finishedAt - input.startedAt),
+    summary,
+    jobs,
+    notifications: [],
+    ...(error ? { error } : {}),
+  };
+}
+
+/** Counts the outcomes. */
+export function summarise(jobs: readonly JobOutcome[]): Summary {
+  const summary = { requested: jobs.length } as Summary;
+  for (const outcome of OUTCOMES) summary[outcome] = 0;
+  for (const job of jobs) summary[job.outcome]++;
+  return summary;
+}
+
+/** Problems with a report's invariant (empty when it holds): for tests and for the faces. */
+export function reportInvariantProblems(report: Report): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const job of report.jobs) {
+    if (seen.has(job.jobId)) problems.push(`duplicate job ${job.jobId}`);
+    seen.add(job.jobId);
+  }
+  const total = OUTCOMES.reduce((sum, outcome) => sum + report.summary[outcome], 0);
+  if (total !== report.summary.requested) problems.push(`summary adds up to ${total}, not ${report.summary.requested}`);
+  if (report.summary.requested !== report.jobs.length) problems.push('summary.requested differs from the number of jobs');
+  const recount = summarise(report.jobs);
+  for (const outcome of OUTCOMES) {
+    if (recount[outcome] !== report.summary[outcome]) problems.push(`summary.${outcome} is wrong`);
+  }
+  return problems;
+}
+
+/** CONTRACT §4: 0 all jobs fine, 1 some job needs a look, 3 the run failed as a whole. */
+export function exitCodeOf(report: Report): 0 | 1 | 3 {
+  if (report.error) return 3;
+  return report.jobs.every((job) => SUCCESSFUL_OUTCOMES.has(job.outcome)) ? 0 : 1;
+}
+
+/** True when the report has anything beyond retried, skipped and would_retry, or an error. */
+export function hasProblems(report: Report): boolean {
+  return report.error !== undefined || OUTCOMES.some((o) => !SUCCESSFUL_OUTCOMES.has(o) && report.summary[o] > 0);
+}

@@ -1,0 +1,94 @@
+import type { JobOutcome } from './core/outcomes.js';
+import type { PlannedJob, RetryPlan } from './core/plan.js';
+import { outcomeOfRetryAnswer, type RetryAnswer } from './core/retryAnswers.js';
+import { ApiError, AuthError, DeadlineExceededError, DrsAutoRetryError } from './errors.js';
+import { classifyFailure } from './http/retryPolicy.js';
+
+/** The one DRS call the execution needs (DrsClient.batchRetry fits it). */
+export interface RetryPort {
+  batchRetry(items: ReadonlyArray<{ jobId: string; reEdit?: boolean }>): Promise<RetryAnswer[]>;
+}
+
+export interface ExecutionResult {
+  outcomes: JobOutcome[];
+  /** Set when authentication failed mid-run: the run as a whole failed. */
+  runError?: { code: string; message: string };
+}
+
+/**
+ * Sends every chunk of the plan. All chunks start at once; the DRS client's limit keeps at
+ * most DRS_CONCURRENCY in flight. Each chunk settles on its own (partial results, as in
+ * p-limit's allSettled recipe), so one failed request never hides the others' outcomes.
+ */
+export async function executePlan(
+  plan: RetryPlan,
+  port: RetryPort,
+  onChunkDone?: (settledJobs: number) => void,
+): Promise<ExecutionResult> {
+  const result: ExecutionResult = { outcomes: [] };
+  await Promise.all(
+    plan.chunks.map(async (chunk) => {
+      const outcomes = await sendChunk(chunk, port, result);
+      result.outcomes.push(...outcomes);
+      onChunkDone?.(outcomes.length);
+    }),
+  );
+  return result;
+}
+
+async function sendChunk(chunk: PlannedJob[], port: RetryPort, result: ExecutionResult): Promise<JobOutcome[]> {
+  let answers: RetryAnswer[];
+  try {
+    answers = await port.batchRetry(chunk.map(({ jobId, reEdit }) => ({ jobId, reEdit })));
+  } catch (error) {
+    return handleChunkFailure(chunk, error, port, result);
+  }
+  const byId = new Map(answers.map((answer) => [answer.id, answer]));
+  return chunk.map((job) => outcomeOfRetryAnswer(job, byId.get(job.jobId)));
+}
+
+async function handleChunkFailure(
+  chunk: PlannedJob[],
+  error: unknown,
+  port: RetryPort,
+  result: ExecutionResult,
+): Promise<JobOutcome[]> {
+  if (error instanceof AuthError) {
+    result.runError ??= { code: error.code, message: error.message };
+    return defer(chunk, `not sent: ${error.message}`);
+  }
+  if (error instanceof DeadlineExceededError) return defer(chunk, 'not sent: the time budget (DRS_DEADLINE_MS) ran out');
+  if (error instanceof ApiError && isDefiniteRejection(error)) {
+    // A whole-request 400 without per-item results: split the chunk so one bad id cannot
+    // sink the rest. A single job rejected this way has really failed.
+    if (chunk.length > 1) {
+      const middle = Math.ceil(chunk.length / 2);
+      const halves = await Promise.all([
+        sendChunk(chunk.slice(0, middle), port, result),
+        sendChunk(chunk.slice(middle), port, result),
+      ]);
+      return halves.flat();
+    }
+    return chunk.map((job) => ({
+      jobId: job.jobId,
+      status: job.status,
+      outcome: 'retry_failed' as const,
+      ...(error.apiCode ? { errorCode: error.apiCode } : {}),
+      ...(error.apiMessage ? { errorMessage: error.apiMessage } : {}),
+      reason: 'DRS rejected the retry request for this job',
+    }));
+  }
+  // Throttling that outlasted the retry budget, 5xx, resets, timeouts: DRS may or may not
+  // have acted, and the next run re-reads the status and decides again.
+  const message = error instanceof DrsAutoRetryError ? error.message : String(error);
+  return defer(chunk, `retry request did not complete: ${message}`);
+}
+
+/** A 4xx that is neither throttling nor an auth problem: DRS looked at the request and said no. */
+function isDefiniteRejection(error: ApiError): boolean {
+  return error.status >= 400 && error.status < 500 && classifyFailure(error.status, error.apiCode, true) === 'final';
+}
+
+function defer(chunk: PlannedJob[], reason: string): JobOutcome[] {
+  return chunk.map((job) => ({ jobId: job.jobId, status: job.status, outcome: 'deferred' as const, reason }));
+}

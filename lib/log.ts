@@ -1,0 +1,53 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Field names whose values are secrets wherever they appear in a logged object. pino masks
+ * them before the line is written, so a secret passed by mistake still never reaches a log.
+ */
+export const SECRET_FIELDS = [
+  'password',
+  'secretKey',
+  'secret_key',
+  'securityToken',
+  'security_token',
+  'token',
+  'authToken',
+  'webhookSecret',
+  'x-auth-token',
+  'X-Auth-Token',
+  'x-subject-token',
+  'X-Subject-Token',
+  'x-security-token',
+  'X-Security-Token',
+  'authorization',
+  'Authorization',
+  'db_password',
+] as const;
+
+const redactPaths = SECRET_FIELDS.flatMap((field) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`;
+  const join = (prefix: string) => (key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`);
+  return [key, join('*'), join('*.*'), join('*.*.*')];
+});
+
+export interface LoggerOptions {
+  /** 1 = stdout (the function's log), 2 = stderr (the CLI, whose stdout is the report). */
+  fd: 1 | 2;
+  level?: string;
+}
+
+/** The structured JSON logger of both faces. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: 'drs-auto-retry' },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    // Synchronous writes: a Lambda may freeze right after returning, and the CLI sets
+    // exitCode instead of exiting, so nothing buffered is lost.
+    pino.destination({ fd: options.fd, sync: true }),
+  );
+}
