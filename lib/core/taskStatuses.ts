@@ -17,8 +17,14 @@ export const FAILED_STATUSES = [
 /** Failed statuses that must never be retried: a person must look (CONTRACT §3). */
 export const NEVER_RETRY_STATUSES: ReadonlySet<string> = new Set(['CREATE_FAILED', 'RELEASE_RESOURCE_FAILED']);
 
-/** Failed statuses that DRS_RETRY_STATUSES may list. */
-export const RETRYABLE_CANDIDATES: readonly string[] = FAILED_STATUSES.filter((s) => !NEVER_RETRY_STATUSES.has(s));
+/** Failed statuses that DRS_RETRY_STATUSES may list (the safe defaults first). */
+export const RETRYABLE_STATUSES: readonly string[] = [
+  'FULL_TRANSFER_FAILED',
+  'INCRE_TRANSFER_FAILED',
+  'CHILD_TRANSFER_FAILED',
+  'START_JOB_FAILED',
+  'CHANGE_JOB_FAILED',
+];
 
 /** The safe default: transfers that broke off, e.g. on a network blip. */
 export const DEFAULT_RETRY_STATUSES = ['FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED'] as const;
