@@ -1,0 +1,96 @@
+import type { EmulatorRoute } from './types.js';
+
+/** Misbehaviours the emulator can show instead of (or before) a normal answer. */
+export type FaultKind =
+  | 'latency'
+  | 'throttle'
+  | 'rate-limit'
+  | 'server-error'
+  | 'reset'
+  | 'hang'
+  | 'malformed-json'
+  | 'html'
+  | 'truncated';
+
+/** Which requests a rule applies to; `any` matches every request, unknown paths included. */
+export type FaultRoute = Exclude<EmulatorRoute, 'unknown'> | 'any';
+
+/** A fault to inject into the next `times` requests of `route`. */
+export interface FaultRule {
+  route: FaultRoute;
+  kind: FaultKind;
+  /** How many matching requests it affects; default 1, `Infinity` allowed. */
+  times?: number;
+  /** Delay before the fault (for `latency`: before answering normally). Required for `latency`. */
+  ms?: number;
+  /** Value of the `Retry-After` header of `rate-limit`; default 1. */
+  retryAfterSeconds?: number;
+}
+
+const KINDS: ReadonlySet<string> = new Set<FaultKind>([
+  'latency', 'throttle', 'rate-limit', 'server-error', 'reset', 'hang', 'malformed-json', 'html', 'truncated',
+]);
+const ROUTES: ReadonlySet<string> = new Set<FaultRoute>([
+  'token', 'batch-status', 'batch-detail', 'list', 'batch-retry', 'smn', 'any',
+]);
+
+/** How the injector reaches the token store without owning it. */
+export interface TokenFaultHooks {
+  expireTokens(afterCalls: number): void;
+  restoreTokens(): void;
+}
+
+/** Queue of fault rules; the server consumes the first matching rule per request (FIFO). */
+export class FaultInjector {
+  #rules: Array<{ rule: FaultRule; left: number }> = [];
+  readonly #hooks: TokenFaultHooks;
+
+  constructor(hooks: TokenFaultHooks) {
+    this.#hooks = hooks;
+  }
+
+  add(rule: FaultRule): void {
+    if (!ROUTES.has(rule.route)) throw new TypeError(`Expected \`route\` to be one of ${[...ROUTES].join(', ')}, got ${String(rule.route)}`);
+    if (!KINDS.has(rule.kind)) throw new TypeError(`Expected \`kind\` to be one of ${[...KINDS].join(', ')}, got ${String(rule.kind)}`);
+    const times = rule.times ?? 1;
+    if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times >= 1))) {
+      throw new TypeError('Expected `times` to be an integer from 1 and up, or Infinity');
+    }
+    if (rule.ms !== undefined && !(Number.isFinite(rule.ms) && rule.ms >= 0)) {
+      throw new TypeError('Expected `ms` to be a finite number from 0 and up');
+    }
+    if (rule.kind === 'latency' && rule.ms === undefined) throw new TypeError('A `latency` fault needs `ms`');
+    const retryAfter = rule.retryAfterSeconds;
+    if (retryAfter !== undefined && !(Number.isInteger(retryAfter) && retryAfter >= 0)) {
+      throw new TypeError('Expected `retryAfterSeconds` to be an integer from 0 and up');
+    }
+    this.#rules.push({ rule: { ...rule, times }, left: times });
+  }
+
+  /** Every token issued so far works for `calls` more authenticated calls, then answers 403 DRS.M00100. */
+  expireTokensAfterCalls(calls: number): void {
+    if (!(Number.isInteger(calls) && calls >= 0)) throw new TypeError('Expected `calls` to be an integer from 0 and up');
+    this.#hooks.expireTokens(calls);
+  }
+
+  /** Drops every rule and lifts `expireTokensAfterCalls`, so each test can start clean. */
+  clear(): void {
+    this.#rules = [];
+    this.#hooks.restoreTokens();
+  }
+
+  /** Rules not yet used up, with `times` set to what is left. */
+  pending(): FaultRule[] {
+    return this.#rules.map(({ rule, left }) => ({ ...rule, times: left }));
+  }
+
+  /** Used by the server: consumes one use of the first rule matching `route`. */
+  take(route: EmulatorRoute): FaultRule | undefined {
+    const index = this.#rules.findIndex(({ rule }) => rule.route === 'any' || rule.route === route);
+    const found = this.#rules[index];
+    if (found === undefined) return undefined;
+    found.left -= 1;
+    if (found.left <= 0) this.#rules.splice(index, 1);
+    return found.rule;
+  }
+}

@@ -1,0 +1,139 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { authKindOf } from './auth.js';
+import { dispatch, type Services } from './dispatch.js';
+import { serviceAbnormal } from './drsErrors.js';
+import { executeFault } from './faultActions.js';
+import type { FaultInjector } from './faults.js';
+import { parseJsonBody } from './json.js';
+import type { RequestLog } from './requestLog.js';
+import { sendResponse, type ApiResponse } from './responses.js';
+import { matchRoute } from './router.js';
+
+/** The HTTP side: sockets, body reading, latency, faults, logging; the APIs live in dispatch. */
+
+export interface ServerParts {
+  services: Services;
+  faults: FaultInjector;
+  log: RequestLog;
+  /** Read per request, so `setLatency` applies to the next request. */
+  latencyMs: () => number;
+}
+
+/** A listening server that can be torn down without waiting for anything. */
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Starts listening on 127.0.0.1; port 0 picks a free port. */
+export async function startServer(port: number, parts: ServerParts): Promise<RunningServer> {
+  const { services, faults, log, latencyMs } = parts;
+  const sockets = new Set<Socket>();
+  // Aborted on close, so requests sleeping in latency or fault delays stop at once.
+  const lifetime = new AbortController();
+
+  /** Waits `ms`; false when the emulator closed or the client went away meanwhile. */
+  async function pause(ms: number, res: ServerResponse): Promise<boolean> {
+    if (ms > 0) {
+      try {
+        await delay(ms, undefined, { signal: lifetime.signal });
+      } catch {
+        return false;
+      }
+    }
+    return !res.destroyed;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
+    const match = matchRoute(method, rawPath);
+    const entry = log.begin({
+      route: match.route,
+      method,
+      path: rawPath,
+      projectId: match.projectId,
+      headers: flattenHeaders(req.headers),
+      auth: match.route === 'token' ? 'none' : authKindOf(req.headers),
+    });
+    // In flight from arrival until the response ends or the socket dies (reset, hang, abort).
+    res.on('close', () => log.finish(entry, res.headersSent ? res.statusCode : 0));
+
+    const rawBody = await readBody(req);
+    const body = parseJsonBody(rawBody);
+    if (body.ok) entry.body = body.value;
+    if (!(await pause(latencyMs(), res))) return;
+
+    // Faults come before authentication: a gateway throttles or fails before it checks credentials.
+    const fault = faults.take(match.route);
+    if (fault !== undefined) {
+      entry.fault = fault.kind;
+      if (!(await pause(fault.ms ?? 0, res))) return;
+      if (executeFault(fault, match.route, res) === 'handled') return;
+    }
+
+    let response: ApiResponse;
+    try {
+      response = dispatch(match, { method, rawPath, rawQuery, headers: req.headers, rawBody, body }, services);
+    } catch (error) {
+      entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      response = serviceAbnormal();
+    }
+    sendResponse(res, response);
+  }
+
+  const server = createServer((req, res) => {
+    // A client that disconnects mid-body rejects readBody; the close listener has logged it already.
+    handle(req, res).catch(() => res.socket?.destroy());
+  });
+  // Longer than typical client keep-alive pools, so an idle socket is never closed under a client
+  // that is about to reuse it (a classic source of flaky ECONNRESET in tests).
+  server.keepAliveTimeout = 65_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port: actualPort } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        lifetime.abort();
+        server.close(() => resolve());
+        // Keep-alive and hung sockets would keep close() waiting forever; end them now.
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
