@@ -9,6 +9,8 @@ const common = {
   minify: true,
   sourcemap: false,
   legalComments: 'none',
+  // Error classes keep their names: Lambda reports errorType from them.
+  keepNames: true,
   // The Lambda runtime provides the AWS SDK v3.
   external: ['@aws-sdk/*'],
   outExtension: { '.js': '.cjs' },

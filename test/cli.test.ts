@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Report } from '../lib/core/report.js';
+import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { startEmulator, type Emulator } from './emulator/index.js';
+import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './support/emulatorEnv.js';
+
+const CLI = join(process.cwd(), 'dist', 'drs-auto-retry.cjs');
+let emulator: Emulator;
+const demo = (key: string) => DEMO_JOBS.find((j) => j.key === key)?.id ?? key;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, with only the given environment (plus PATH). */
+function runCli(args: string[], options: { env?: Record<string, string>; auth?: AuthKind; stdin?: string } = {}): Promise<CliResult> {
+  const env = { PATH: process.env.PATH ?? '', ...emulatorEnv(emulator, options.auth ?? 'password'), ...options.env };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+const drsCalls = () => emulator.log.entries.filter((e) => e.route !== 'token');
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  seedDemoProject(emulator);
+});
+afterEach(() => emulator.close());
+
+describe('drs-auto-retry CLI', () => {
+  it('exits 0 when every job is retried or skipped, with the JSON report on stdout', async () => {
+    // Act
+    const result = await runCli(['--job', demo('fullTransferFailed'), '--job', demo('healthyIncre')]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report).toMatchObject({ schemaVersion: 1, trigger: 'manual', region: 'eu-de', dryRun: false });
+    expect(report.summary).toMatchObject({ requested: 2, retried: 1, skipped: 1 });
+    expect(result.stderr).toContain('"msg":"status read done"');
+  });
+
+  it('exits 1 when a job needs attention', async () => {
+    const result = await runCli(['--job', demo('createFailed')], { auth: 'aksk' });
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as Report).jobs[0]).toMatchObject({ outcome: 'needs_attention', status: 'CREATE_FAILED' });
+  });
+
+  it.each([
+    [['--batch-size', '0', '--job', 'a1'], /batch-size must be a whole number from 1 to 100/],
+    [['--concurrency', '1.5', '--job', 'a1'], /--concurrency must be a whole number/],
+    [['--job', '../etc/passwd'], /not a valid DRS job ID/],
+    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--format', 'yaml'], /--format must be json or text/],
+    [['--event', '/no/such/file.json'], /cannot read --event \/no\/such\/file\.json: ENOENT/],
+  ])('exits 2 for bad input %j, sending nothing', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+    expect(emulator.log.entries).toEqual([]);
+  });
+
+  it('exits 2 for a bad variable, naming it', async () => {
+    const result = await runCli(['--job', 'a1'], { env: { DRS_RETRY_STATUSES: 'CREATE_FAILED' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/DRS_RETRY_STATUSES .*must never be retried/);
+    expect(emulator.log.entries).toEqual([]);
+  });
+
+  it('exits 3 when the run fails as a whole, with error set and no secret printed', async () => {
+    // Act
+    const result = await runCli(['--job', demo('fullTransferFailed')], { env: { OS_PASSWORD: 'Wrong-Password-4-Test' } });
+
+    // Assess
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.error?.message).toMatch(/IAM refused the password login/);
+    expect(report.jobs[0]?.outcome).toBe('deferred');
+    expect(result.stdout + result.stderr).not.toContain('Wrong-Password-4-Test');
+    expect(drsCalls()).toEqual([]);
+  });
+
+  it('reads an event file and stdin', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'drs-event-'));
+    const file = join(dir, 'event.json');
+    writeFileSync(file, JSON.stringify({ jobs: [{ job_id: demo('syncIncreFailed') }], dryRun: true }));
+
+    // Act
+    const fromFile = await runCli(['--event', file]);
+    const fromStdin = await runCli(['--event', '-'], { stdin: JSON.stringify({ jobIds: [demo('increTransferFailed')], dryRun: true }) });
+
+    // Assess
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({ dryRun: true, summary: { would_retry: 1 } });
+    expect(JSON.parse(fromStdin.stdout)).toMatchObject({ dryRun: true, summary: { would_retry: 1 } });
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+
+  it('handles 10,000 ids from stdin and prints the whole report', async () => {
+    // Prepare
+    const ids = Array.from({ length: 10_000 }, (_, i) => `${String(i).padStart(8, '0')}-9999-4999-8999-999999999jb101`);
+    for (const jobId of ids.slice(0, 100)) emulator.addTask({ id: jobId, status: 'FULL_TRANSFER_FAILED' });
+
+    // Act
+    const result = await runCli(['--event', '-', '--dry-run', '--concurrency', '10'], { stdin: JSON.stringify({ jobIds: ids }) });
+
+    // Assess
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.jobs).toHaveLength(10_000);
+    expect(report.summary).toMatchObject({ requested: 10_000, would_retry: 100, not_found: 9_900 });
+    expect(emulator.log.byRoute('batch-detail')).toHaveLength(100);
+    expect(result.code).toBe(1);
+  });
+
+  it('prints a readable text report: counts first, then the jobs that need a human', async () => {
+    // Act
+    const result = await runCli(['--format', 'text', '--discover']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    const text = result.stdout;
+    expect(text).toMatch(/^DRS auto-retry — 4 retried, 3 need attention, 1 deferred/);
+    expect(text.indexOf('requested')).toBeLessThan(text.indexOf('Jobs that need a look:'));
+    expect(text).toMatch(/requested\s+8\n/);
+    expect(text).toContain(demo('createFailed'));
+    expect(text).toMatch(/JOB\s+OUTCOME\s+STATUS\s+CODE\s+DETAIL/);
+    expect(text).not.toContain(demo('fullTransferFailed'));
+  });
+
+  it('prints help and version', async () => {
+    const help = await runCli(['--help']);
+    const version = await runCli(['--version']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--dry-run\s+decide and report, send no retry/);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(emulator.log.entries).toEqual([]);
+  });
+
+  it.each(['password', 'aksk'] as const)('never prints a secret (%s auth)', async (auth) => {
+    // Act
+    const result = await runCli(['--discover', '--format', 'json'], { auth, env: { LOG_LEVEL: 'debug' } });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);
+  });
+});

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Report } from '../lib/core/report.js';
+import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { startEmulator, type Emulator } from './emulator/index.js';
+import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+
+const run = promisify(execFile);
+const SERVERLESS = join(process.cwd(), 'node_modules', '.bin', 'serverless');
+/** The serverless CLI must never probe the cloud metadata address, and has nothing to report home. */
+const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' };
+const demo = (key: string) => DEMO_JOBS.find((j) => j.key === key)?.id ?? key;
+
+let emulator: Emulator;
+
+async function serverless(args: string[], env: Record<string, string> = {}) {
+  const result = await run(SERVERLESS, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'sls-home-')), ...QUIET, ...env },
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  }).catch((error: { code?: number; stdout?: string; stderr?: string }) => ({ ...error, failed: true }));
+  return { stdout: result.stdout ?? '', stderr: result.stderr ?? '', failed: 'failed' in result };
+}
+
+/** invoke local prints the handler's log lines, then the returned value as indented JSON. */
+function returnedReport(stdout: string): Report {
+  const start = stdout.lastIndexOf('\n{\n');
+  return JSON.parse(stdout.slice(start === -1 ? stdout.indexOf('{\n') : start + 1)) as Report;
+}
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  seedDemoProject(emulator);
+});
+afterEach(() => emulator.close());
+
+describe('serverless invoke local (the built handler, real CLI)', () => {
+  it('runs events/manual.json against DRS', async () => {
+    // Act
+    const result = await serverless(['invoke', 'local', '--stage', 'local', '-f', 'autoRetry', '-p', 'events/manual.json'], emulatorEnv(emulator));
+
+    // Assess
+    expect(result.failed).toBe(false);
+    const report = returnedReport(result.stdout);
+    expect(report).toMatchObject({ trigger: 'manual', summary: { requested: 3, retried: 2, needs_attention: 1 } });
+    expect(emulator.getTask(demo('fullTransferFailed'))?.status).toBe('FULL_TRANSFER_STARTED');
+    expect(result.stdout).toMatch(/^\{"level":"info".*"msg":"drs-auto-retry report"\}$/m);
+    expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);
+  });
+
+  it('runs events/schedule.json on the configuration (discover)', async () => {
+    // Act
+    const result = await serverless(['invoke', 'local', '--stage', 'local', '-f', 'autoRetry', '-p', 'events/schedule.json'], {
+      ...emulatorEnv(emulator, 'aksk'),
+      DRS_DISCOVER: 'true',
+      DRS_DRY_RUN: 'true',
+    });
+
+    // Assess
+    expect(result.failed).toBe(false);
+    const report = returnedReport(result.stdout);
+    expect(report).toMatchObject({ trigger: 'schedule', dryRun: true, summary: { requested: 8, would_retry: 5, needs_attention: 3 } });
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+    expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);
+  });
+
+  it('fails the invocation with a typed error on bad input, sending nothing', async () => {
+    const result = await serverless(['invoke', 'local', '--stage', 'local', '-f', 'autoRetry', '-d', '{"jobIds":"x","dryrun":true}'], emulatorEnv(emulator));
+    expect(result.failed).toBe(true);
+    expect(result.stdout).toMatch(/"errorType": "ConfigError"/);
+    expect(emulator.log.entries).toEqual([]);
+  });
+});
+
+describe('serverless package (offline, no credentials)', () => {
+  it('produces a zip with only the bundle, and the schedule, event and SNS triggers', async () => {
+    // Prepare
+    const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
+
+    // Act
+    const result = await serverless(['package', '--stage', 'prod', '--package', out]);
+
+    // Assess
+    expect(result.failed).toBe(false);
+    const zipList = await run('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(out, 'drs-auto-retry.zip')]);
+    expect(zipList.stdout.trim().split('\n')).toEqual(['dist/autoRetry.cjs']);
+    const template = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
+    const resources = Object.values((JSON.parse(template) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources);
+    const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'dist/autoRetry.handler', Timeout: 300, MemorySize: 256 });
+    expect(resources.find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig')?.Properties).toMatchObject({ MaximumRetryAttempts: 0 });
+    const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule').map((r) => JSON.stringify(r.Properties));
+    expect(rules.some((r) => r.includes('cron(0/15 * * * ? *)') && r.includes('\\"trigger\\":\\"schedule\\"'))).toBe(true);
+    expect(rules.some((r) => r.includes('DRS Retry Request'))).toBe(true);
+    expect(resources.some((r) => r.Type === 'AWS::SNS::Topic')).toBe(true);
+    // Secrets are dynamic references, never values
+    expect(template).toContain('{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_PASSWORD}}');
+  });
+});
