@@ -50,7 +50,7 @@ function table(jobs: JobOutcome[]): string[] {
     job.outcome,
     job.status ?? '-',
     job.errorCode ?? '-',
-    oneLine(job.errorMessage ?? job.reason ?? ''),
+    oneLine([job.reason, job.errorMessage && `DRS: ${job.errorMessage}`].filter(Boolean).join(' — ')),
   ]);
   const header = ['JOB', 'OUTCOME', 'STATUS', 'CODE', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -61,5 +61,5 @@ function table(jobs: JobOutcome[]): string[] {
 
 const oneLine = (text: string) => {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
 };
