@@ -451,8 +451,9 @@ describe('DRS POST /v3/{project_id}/jobs/batch-retry-task', () => {
   it('resumes the failed statuses and records is_sync_re_edit', async () => {
     // Prepare
     const full = seed('FULL_TRANSFER_FAILED', { errorCode: 'DRS.M01501', errorMessage: 'lock wait timeout' });
-    const incre = seed('INCRE_TRANSFER_FAILED');
+    const incre = seed('INCRE_TRANSFER_FAILED', { dbUseType: 'sync' });
     const child = seed('CHILD_TRANSFER_FAILED', { dbUseType: 'cloudDataGuard', multiWrite: true, parentId: newId() });
+    const migration = seed('INCRE_TRANSFER_FAILED');
     // Act
     const reply = await retry([{ job_id: full }, { job_id: incre, is_sync_re_edit: true }, { job_id: child }]);
     // Assess
@@ -464,6 +465,10 @@ describe('DRS POST /v3/{project_id}/jobs/batch-retry-task', () => {
     expect(emulator.getTask(incre)?.retries).toEqual([{ at: expect.any(Number), isSyncReEdit: true, outcome: 'success' }]);
     expect(emulator.getTask(full)?.retries[0]?.isSyncReEdit).toBeUndefined();
     expect(emulator.log.byRoute('batch-retry').at(-1)?.body).toEqual({ jobs: [{ job_id: full }, { job_id: incre, is_sync_re_edit: true }, { job_id: child }] });
+    // re-editing is for sync tasks only
+    const refused = await retry([{ job_id: migration, is_sync_re_edit: true }]);
+    expect(refused.body).toMatchObject({ results: [{ id: migration, status: 'failed', error_code: 'DRS.M00401' }] });
+    expect(emulator.getTask(migration)?.status).toBe('INCRE_TRANSFER_FAILED');
   });
 
   it('fails items per job: busy, dual-active parent, wrong status, unknown, deleted', async () => {

@@ -109,6 +109,20 @@ describe('a run over the demo project', () => {
   });
 });
 
+describe('retry_failed', () => {
+  it('reports a per-item refusal with its DRS code (is_sync_re_edit on a migration task)', async () => {
+    // Act
+    const report = await runAgainst(emulator, { env: { DRS_RE_EDIT: 'true' }, event: { jobIds: [demo('fullTransferFailed'), demo('syncIncreFailed')] } });
+
+    // Assess
+    expect(outcomesOf(report)).toEqual({ [demo('fullTransferFailed')]: 'retry_failed', [demo('syncIncreFailed')]: 'retried' });
+    expect(report.jobs[0]).toMatchObject({ errorCode: 'DRS.M00401', status: 'FULL_TRANSFER_FAILED' });
+    expect(emulator.log.byRoute('batch-retry')[0]?.body).toEqual({
+      jobs: [{ job_id: demo('fullTransferFailed'), is_sync_re_edit: true }, { job_id: demo('syncIncreFailed'), is_sync_re_edit: true }],
+    });
+  });
+});
+
 describe('batches and concurrency', () => {
   it('never exceeds the batch size or the concurrency, and reads 250 statuses in 3 pages', async () => {
     // Prepare

@@ -31,5 +31,6 @@ export const ITEM_ERRORS = {
   },
   wrongStatus: { code: 'DRS.M00304', message: 'This API cannot be called in the current task status.' },
   parentTask: { code: 'DRS.M00307', message: 'Only subtasks can invoke this interface.' },
+  reEditNotSupported: { code: 'DRS.M00401', message: 'migration is not support re-editing of synchronization tasks.' },
 } as const;
 

@@ -43,9 +43,11 @@ function failed(id: string, error: { code: string; message: string }): ItemResul
   return { id, status: 'failed', error_code: error.code, error_msg: error.message };
 }
 
-function retryOne(task: EmulatorTask, tasks: TaskStore): ItemResult {
+function retryOne(task: EmulatorTask, tasks: TaskStore, isSyncReEdit: boolean | undefined): ItemResult {
   // Structure first: a parent is never retryable, busy or not.
   if (tasks.isDualActiveParent(task)) return failed(task.id, ITEM_ERRORS.parentTask);
+  // Re-editing is a synchronization feature (DRS.M00401), so the flag is refused elsewhere.
+  if (isSyncReEdit === true && task.dbUseType !== 'sync') return failed(task.id, ITEM_ERRORS.reEditNotSupported);
   if (task.busy > 0) {
     task.busy -= 1;
     return failed(task.id, ITEM_ERRORS.busy);
@@ -68,7 +70,7 @@ export function handleRetry(projectId: string, parsed: ParsedBody, tasks: TaskSt
     if (found.kind === 'missing') return failed(jobId, ITEM_ERRORS.notFound);
     if (found.kind === 'deleted') return failed(jobId, ITEM_ERRORS.deleted);
     known += 1;
-    const result = retryOne(found.task, tasks);
+    const result = retryOne(found.task, tasks, isSyncReEdit);
     found.task.retries.push({ at: now(), isSyncReEdit, outcome: result.status === 'success' ? 'success' : result.error_code });
     return result;
   });
