@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exitCodeOf } from '../lib/core/report.js';
+import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { startEmulator, type Emulator, type FaultKind, type FaultRoute } from './emulator/index.js';
+import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { runAgainst } from './support/runAgainst.js';
+
+/**
+ * Every fault kind in every DRS/IAM phase, persisting beyond the retry budget, with its
+ * expected outcome. The attempt count stays bounded everywhere and nothing hangs.
+ */
+type Fault = FaultKind | 'token-expiry';
+type Phase = 'token' | 'status read' | 'listing' | 'retry';
+type Expected = 'retried' | 'deferred, run ok' | 'deferred, run failed' | 'retried, discovery failed';
+
+const FAULTS: Fault[] = ['latency', 'throttle', 'rate-limit', 'server-error', 'reset', 'hang', 'token-expiry', 'malformed-json', 'html', 'truncated'];
+const ROUTE: Record<Phase, FaultRoute> = { token: 'token', 'status read': 'batch-detail', listing: 'list', retry: 'batch-retry' };
+const MAX_ATTEMPTS = 4;
+const TIMEOUT_MS = 300;
+
+function expected(fault: Fault, phase: Phase): Expected {
+  if (fault === 'latency') return 'retried';
+  // A credential that IAM keeps issuing and DRS keeps refusing fails the run in every phase.
+  if (fault === 'token-expiry') return 'deferred, run failed';
+  switch (phase) {
+    case 'token':
+    case 'status read':
+      return 'deferred, run failed';
+    case 'listing':
+      return 'retried, discovery failed';
+    case 'retry':
+      return 'deferred, run ok';
+  }
+}
+
+const FAILED_JOB = DEMO_JOBS.find((j) => j.key === 'fullTransferFailed')?.id ?? '';
+let emulator: Emulator;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  seedDemoProject(emulator);
+});
+afterEach(() => emulator.close());
+
+const cells = FAULTS.flatMap((fault) => (['token', 'status read', 'listing', 'retry'] as Phase[]).map((phase) => [fault, phase, expected(fault, phase)] as const));
+
+describe('fault matrix: a persistent fault in each phase', () => {
+  it.each(cells)('%s during %s → %s', async (fault, phase, outcome) => {
+    // Prepare
+    const route = ROUTE[phase];
+    if (fault === 'token-expiry') {
+      // Every token dies on its first use, the refreshed one too.
+      if (phase === 'token') emulator.faults.expireTokensAfterCalls(0);
+      else emulator.faults.add({ route, kind: 'latency', ms: 1, times: Infinity });
+    } else {
+      emulator.faults.add({ route, kind: fault, times: fault === 'latency' ? 1 : Infinity, ms: 100, retryAfterSeconds: 0 });
+    }
+    const expireEveryToken = setInterval(() => fault === 'token-expiry' && emulator.faults.expireTokensAfterCalls(0), 1);
+    const started = Date.now();
+
+    // Act
+    const report = await runAgainst(emulator, {
+      env: { DRS_TIMEOUT_MS: String(TIMEOUT_MS) },
+      event: { jobIds: [FAILED_JOB], discover: phase === 'listing' },
+      retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 },
+    }).finally(() => clearInterval(expireEveryToken));
+
+    // Assess: the outcome
+    const job = report.jobs.find((j) => j.jobId === FAILED_JOB);
+    if (outcome.startsWith('retried')) expect(job?.outcome).toBe('retried');
+    else expect(job?.outcome).toBe('deferred');
+    if (outcome.endsWith('run failed') || outcome.endsWith('discovery failed')) {
+      expect(report.error).toBeDefined();
+      expect(exitCodeOf(report)).toBe(3);
+    } else {
+      expect(report.error).toBeUndefined();
+    }
+    // Assess: bounded attempts and no hang
+    for (const r of ['token', 'batch-detail', 'batch-retry'] as const) {
+      expect(emulator.log.byRoute(r).length).toBeLessThanOrEqual(2 * MAX_ATTEMPTS);
+    }
+    expect(emulator.log.byRoute('list').length).toBeLessThanOrEqual(3 * MAX_ATTEMPTS);
+    expect(Date.now() - started).toBeLessThan(3 * MAX_ATTEMPTS * (TIMEOUT_MS + 50) + 2_000);
+    expect(leakedSecrets([JSON.stringify(report)], secretsInPlay(emulator))).toEqual([]);
+  });
+});
