@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Field names whose values are secrets wherever they appear in a logged object. pino masks
@@ -34,6 +34,8 @@ export interface LoggerOptions {
   /** 1 = stdout (the function's log), 2 = stderr (the CLI, whose stdout is the report). */
   fd: 1 | 2;
   level?: string;
+  /** Write here instead of `fd` (tests). */
+  stream?: DestinationStream;
 }
 
 /** The structured JSON logger of both faces. */
@@ -48,6 +50,6 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     // Synchronous writes: a Lambda may freeze right after returning, and the CLI sets
     // exitCode instead of exiting, so nothing buffered is lost.
-    pino.destination({ fd: options.fd, sync: true }),
+    options.stream ?? pino.destination({ fd: options.fd, sync: true }),
   );
 }
