@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     globalSetup: ['test/support/globalSetup.ts'],
+    // The in-process handler logs every report to stdout; the CLI and invoke-local tests,
+    // which check the log lines, pass their own environment.
+    env: { LOG_LEVEL: 'silent' },
   },
 });

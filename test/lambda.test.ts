@@ -6,7 +6,7 @@ import type { Report } from '../lib/core/report.js';
 import { ConfigError } from '../lib/errors.js';
 import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
-import { emulatorEnv } from './support/emulatorEnv.js';
+import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 
 let emulator: Emulator;
 const savedEnv = { ...process.env };
@@ -21,7 +21,11 @@ function context(remainingMs = 300_000): Context {
   } as unknown as Context;
 }
 
-const invoke = (payload: unknown, ctx = context()) => handler(payload, ctx) as Promise<Report>;
+async function invoke(payload: unknown, ctx = context()): Promise<Report> {
+  const report = (await handler(payload, ctx)) as Report;
+  expect(leakedSecrets([JSON.stringify(report)], secretsInPlay(emulator))).toEqual([]);
+  return report;
+}
 
 beforeEach(async () => {
   emulator = await startEmulator();

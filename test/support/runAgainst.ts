@@ -5,7 +5,7 @@ import type { Report } from '../../lib/core/report.js';
 import { normaliseEvent } from '../../lib/events.js';
 import { runAutoRetry } from '../../lib/run.js';
 import type { Emulator } from '../emulator/index.js';
-import { emulatorEnv, type AuthKind } from './emulatorEnv.js';
+import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './emulatorEnv.js';
 
 export interface RunOptions {
   env?: Record<string, string>;
@@ -24,9 +24,14 @@ export async function runAgainst(emulator: Emulator, options: RunOptions = {}): 
   const env = { ...emulatorEnv(emulator, options.auth ?? 'password'), ...options.env };
   const config = loadConfig(env, normaliseEvent(options.event), options.cli);
   const deadline = createDeadline(config.deadlineMs);
-  return runAutoRetry(config, {
+  const report = await runAutoRetry(config, {
     connect: () => connectDrs(config, { deadline, retry: { baseDelayMs: 5, maxDelayMs: 50, ...options.retry } }),
   });
+  // The secrets sweep runs on every report an integration test produces.
+  const secrets = secretsInPlay(emulator, [env.OS_PASSWORD ?? '', env.OS_SECRET_KEY ?? '', env.OS_AUTH_TOKEN ?? '', env.NOTIFY_WEBHOOK_SECRET ?? '']);
+  const leaks = leakedSecrets([JSON.stringify(report)], secrets);
+  if (leaks.length > 0) throw new Error(`the report leaks ${leaks.length} secret(s)`);
+  return report;
 }
 
 /** job id → outcome, for compact assertions. */
