@@ -6,14 +6,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadConfig, type CliOverrides } from '../lib/config.js';
-import { connectDrs } from '../lib/connect.js';
 import { createDeadline } from '../lib/core/deadline.js';
 import { exitCodeOf } from '../lib/core/report.js';
 import { ConfigError, isDrsAutoRetryError } from '../lib/errors.js';
 import { normaliseEvent, parseEventJson, type RunRequest } from '../lib/events.js';
 import { createLogger } from '../lib/log.js';
 import { renderReportText } from '../lib/reportText.js';
-import { runAutoRetry } from '../lib/run.js';
+import { runAndNotify } from '../lib/runAndNotify.js';
 
 const USAGE = `Usage: drs-auto-retry [options]
 
@@ -125,12 +124,8 @@ async function main(argv: string[]): Promise<number> {
 
   const deadline = createDeadline(config.deadlineMs);
   const showProgress = process.stderr.isTTY === true;
-  const report = await runAutoRetry(config, {
-    connect: () =>
-      connectDrs(config, {
-        deadline,
-        onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call'),
-      }),
+  const report = await runAndNotify(config, {
+    deadline,
     logger,
     onProgress: (settled, total) => {
       if (showProgress && total > 100) process.stderr.write(`\rretried ${settled}/${total} jobs`);

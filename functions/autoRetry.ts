@@ -6,13 +6,12 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
-import { connectDrs } from '../lib/connect.js';
 import { createDeadline } from '../lib/core/deadline.js';
 import type { Report } from '../lib/core/report.js';
 import { ConfigError, DrsAutoRetryError } from '../lib/errors.js';
 import { normaliseEvent } from '../lib/events.js';
 import { createLogger } from '../lib/log.js';
-import { runAutoRetry } from '../lib/run.js';
+import { runAndNotify } from '../lib/runAndNotify.js';
 
 /** Time kept back from Lambda's own timeout, so the report is always written (CONTRACT §1). */
 export const LAMBDA_SAFETY_MARGIN_MS = 10_000;
@@ -43,10 +42,12 @@ async function autoRetry(event: unknown, context: Context): Promise<Report> {
   const budget =
     config.deadlineMs ?? (remaining === undefined ? undefined : Math.max(1_000, remaining - LAMBDA_SAFETY_MARGIN_MS));
   const deadline = createDeadline(budget);
-  const report = await runAutoRetry(config, {
-    connect: () =>
-      connectDrs(config, { deadline, onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call') }),
+  const report = await runAndNotify(config, {
+    deadline,
     logger,
+    // Two short attempts per sink fit in the safety margin kept back for the report.
+    sinkTimeoutMs: 3_000,
+    sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 },
   });
   logger.info({ report }, 'drs-auto-retry report');
   if (report.error) throw new RunFailedError(report);

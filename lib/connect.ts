@@ -4,6 +4,7 @@ import type { Clock, Deadline } from './core/deadline.js';
 import { DrsClient } from './drs/drsClient.js';
 import { HttpClient, type RetryNotice } from './http/httpClient.js';
 import type { RetryOptions } from './http/retryPolicy.js';
+import type { RequestAuthorizer } from './http/httpClient.js';
 import type { RunContext } from './run.js';
 
 export interface ConnectOptions {
@@ -15,12 +16,17 @@ export interface ConnectOptions {
   retry?: Partial<RetryOptions>;
 }
 
+/** A run's DRS connection plus the credentials, which the SMN sink reuses. */
+export interface Connection extends RunContext {
+  authorizer: RequestAuthorizer;
+}
+
 /**
  * Wires the adapters for one run: an HTTP client bound to the run's deadline, the credential
  * provider the configuration asks for, the project id, and a DRS client under one
  * concurrency limit. Both faces use it, so the CLI and the function talk to DRS identically.
  */
-export async function connectDrs(config: RunConfig, options: ConnectOptions): Promise<RunContext> {
+export async function connectDrs(config: RunConfig, options: ConnectOptions): Promise<Connection> {
   const http = new HttpClient({
     timeoutMs: config.timeoutMs,
     deadline: options.deadline,
@@ -42,5 +48,5 @@ export async function connectDrs(config: RunConfig, options: ConnectOptions): Pr
     projectId,
     concurrency: config.concurrency,
   });
-  return { drs, projectId };
+  return { drs, projectId, authorizer: credentials.authorizer };
 }

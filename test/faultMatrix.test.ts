@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../lib/core/report.js';
-import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { DEMO_JOBS, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator, type FaultKind, type FaultRoute } from './emulator/index.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { runAgainst } from './support/runAgainst.js';
@@ -43,6 +43,34 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 const cells = FAULTS.flatMap((fault) => (['token', 'status read', 'listing', 'retry'] as Phase[]).map((phase) => [fault, phase, expected(fault, phase)] as const));
+
+describe('fault matrix: a persistent fault in the SMN sink', () => {
+  it.each(FAULTS)('%s while publishing → the sink reports it, the run is unchanged', async (fault) => {
+    // Prepare
+    if (fault === 'token-expiry') emulator.faults.add({ route: 'smn', kind: 'latency', ms: 1, times: Infinity });
+    else emulator.faults.add({ route: 'smn', kind: fault, times: fault === 'latency' ? 1 : Infinity, ms: 100, retryAfterSeconds: 0 });
+    const run = runAgainst(emulator, {
+      env: { NOTIFY_ON: 'always', NOTIFY_SMN_TOPIC_URN: demoTopicUrn(), DRS_TIMEOUT_MS: String(TIMEOUT_MS) },
+      event: { jobIds: [FAILED_JOB] },
+      retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 },
+      withSinks: true,
+    });
+    // Kill every token once the retry is done, so only the publish meets dead tokens.
+    const expire = setInterval(() => {
+      if (fault === 'token-expiry' && emulator.log.byRoute('batch-retry').length > 0) emulator.faults.expireTokensAfterCalls(0);
+    }, 1);
+
+    // Act
+    const report = await run.finally(() => clearInterval(expire));
+
+    // Assess
+    expect(report.jobs[0]?.outcome).toBe('retried');
+    expect(report.error).toBeUndefined();
+    expect(exitCodeOf(report)).toBe(0);
+    expect(report.notifications).toEqual([fault === 'latency' ? { sink: 'smn', ok: true } : { sink: 'smn', ok: false, error: expect.any(String) }]);
+    expect(emulator.log.byRoute('smn').length).toBeLessThanOrEqual(2 * MAX_ATTEMPTS);
+  });
+});
 
 describe('fault matrix: a persistent fault in each phase', () => {
   it.each(cells)('%s during %s → %s', async (fault, phase, outcome) => {

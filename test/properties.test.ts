@@ -23,7 +23,7 @@ interface DrawnTask {
   status: string;
   busy: number;
   /** Becomes a dual-active parent with this many children. */
-  children: string[];
+  children: readonly string[];
 }
 
 const taskArb: fc.Arbitrary<DrawnTask> = fc.record({

@@ -43,6 +43,12 @@ export interface HttpRequest {
   body?: unknown;
   headers?: Record<string, string>;
   authorizer?: RequestAuthorizer;
+  /**
+   * Default true: a 2xx whose body is not JSON is a broken gateway answer and is retried.
+   * Webhook receivers answer `ok` or HTML; for them any 2xx is delivery, and a retry would post
+   * the message twice. With false, `data` is then the raw text.
+   */
+  expectJson?: boolean;
 }
 
 export interface HttpResponse<T> {
@@ -79,6 +85,8 @@ interface Attempt {
   headers: Record<string, string>;
   data: unknown;
   parsed: boolean;
+  /** The body as received, kept for callers that do not expect JSON. */
+  raw?: string;
   transportCode?: string;
   transportMessage?: string;
 }
@@ -123,13 +131,12 @@ export class HttpClient {
       const sentAuth = await this.authorize(request, body);
       const result = await this.send(request, body, sentAuth);
       const error = parseOtcErrorBody(result.data);
-      const kind =
-        result.status >= 200 && result.status < 300 && result.parsed
-          ? undefined
-          : classifyFailure(result.status, error.code, result.parsed);
-      if (kind === undefined) {
-        return { status: result.status, headers: result.headers, data: result.data as T, attempts: attempt };
+      const accepted = result.status >= 200 && result.status < 300 && (result.parsed || request.expectJson === false);
+      if (accepted) {
+        const data = result.parsed ? result.data : result.raw;
+        return { status: result.status, headers: result.headers, data: data as T, attempts: attempt };
       }
+      const kind = classifyFailure(result.status, error.code, result.parsed);
       if (kind === 'unauthorized' && request.authorizer && !refreshed && request.authorizer.invalidate(sentAuth)) {
         // A token that expired mid-run is refreshed once, and the call repeated at once.
         refreshed = true;
@@ -201,7 +208,7 @@ export class HttpClient {
     try {
       return { status: response.status, headers, data: JSON.parse(raw) as unknown, parsed: true };
     } catch {
-      return { status: response.status, headers, data: undefined, parsed: false };
+      return { status: response.status, headers, data: undefined, parsed: false, raw };
     }
   }
 

@@ -4,6 +4,7 @@ import { createDeadline } from '../../lib/core/deadline.js';
 import type { Report } from '../../lib/core/report.js';
 import { normaliseEvent } from '../../lib/events.js';
 import { runAutoRetry } from '../../lib/run.js';
+import { runAndNotify } from '../../lib/runAndNotify.js';
 import type { Emulator } from '../emulator/index.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './emulatorEnv.js';
 
@@ -14,7 +15,11 @@ export interface RunOptions {
   auth?: AuthKind;
   /** Fast backoff, so fault tests stay quick; bounds are the same. */
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Run as the faces do, notification sinks included (runAndNotify). */
+  withSinks?: boolean;
 }
+
+const SILENT = { info: () => undefined, warn: () => undefined };
 
 /**
  * Runs the real engine in-process, wired exactly as the faces wire it (config → connectDrs →
@@ -24,9 +29,10 @@ export async function runAgainst(emulator: Emulator, options: RunOptions = {}): 
   const env = { ...emulatorEnv(emulator, options.auth ?? 'password'), ...options.env };
   const config = loadConfig(env, normaliseEvent(options.event), options.cli);
   const deadline = createDeadline(config.deadlineMs);
-  const report = await runAutoRetry(config, {
-    connect: () => connectDrs(config, { deadline, retry: { baseDelayMs: 5, maxDelayMs: 50, ...options.retry } }),
-  });
+  const retry = { baseDelayMs: 5, maxDelayMs: 50, ...options.retry };
+  const report = options.withSinks
+    ? await runAndNotify(config, { deadline, logger: SILENT, retry, sinkTimeoutMs: 300, sinkRetry: retry })
+    : await runAutoRetry(config, { connect: () => connectDrs(config, { deadline, retry }) });
   // The secrets sweep runs on every report an integration test produces.
   const secrets = secretsInPlay(emulator, [env.OS_PASSWORD ?? '', env.OS_SECRET_KEY ?? '', env.OS_AUTH_TOKEN ?? '', env.NOTIFY_WEBHOOK_SECRET ?? '']);
   const leaks = leakedSecrets([JSON.stringify(report)], secrets);

@@ -1,0 +1,23 @@
+import { HttpClient, type RequestAuthorizer } from '../http/httpClient.js';
+import type { DeliveryOptions } from './sink.js';
+
+/** One POST of a JSON body to a chat or webhook receiver. */
+export interface WebhookPost {
+  operation: string;
+  url: string;
+  /** Serialised once by the HTTP client; an authorizer sees (and may sign) those exact bytes. */
+  body: unknown;
+  authorizer?: RequestAuthorizer;
+}
+
+/** Resolves when the receiver took the message; rejects with the HTTP client's typed error. */
+export type PostWebhook = (post: WebhookPost) => Promise<void>;
+
+/** A poster with its own client, so each sink has its own timeout and retry bound. */
+export function createWebhookPoster(options: DeliveryOptions): PostWebhook {
+  const http = new HttpClient({ timeoutMs: options.timeoutMs, retry: options.retry });
+  return async (post) => {
+    // Receivers answer `ok`, `1`, HTML or nothing: any 2xx means the message was taken.
+    await http.request({ operation: post.operation, method: 'POST', url: post.url, body: post.body, authorizer: post.authorizer, expectJson: false });
+  };
+}

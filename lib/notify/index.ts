@@ -1,0 +1,73 @@
+import type { NotifySettings } from '../config.js';
+import { hasProblems, type NotificationResult, type Report } from '../core/report.js';
+import { describeSinkFailure } from './failure.js';
+import { DEFAULT_DELIVERY, type DeliveryOptions, type Sink, type SinkDependencies } from './sink.js';
+import { createSlackSink } from './slack.js';
+import { createSmnSink } from './smn.js';
+import { createTeamsSink } from './teams.js';
+import { createWebhookSink } from './webhook.js';
+
+export type { Sink, SinkDependencies, SinkName, SmnTarget } from './sink.js';
+export { describeSinkFailure, SinkError } from './failure.js';
+export { renderSlackMessage, SLACK_LIMITS, type SlackMessage } from './slack.js';
+export { renderTeamsMessage, TEAMS_LIMITS, type AdaptiveCard, type TeamsMessage } from './teams.js';
+export { renderSmnMessage, SMN_LIMITS, type SmnMessage } from './smn.js';
+export { signWebhook, type WebhookSignatureHeaders } from './webhook.js';
+
+function deliveryOptions(deps: SinkDependencies): DeliveryOptions {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_DELIVERY.timeoutMs;
+  if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1)) {
+    throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1 and up, got ${timeoutMs}`);
+  }
+  return { timeoutMs, retry: { ...DEFAULT_DELIVERY.retry, ...deps.retry } };
+}
+
+/**
+ * Builds one sink per configured target (CONTRACT §5), in the fixed order webhook, Slack, Teams,
+ * SMN. Each sink has its own HTTP client: its own timeout, and its own retry bound.
+ */
+export function createSinks(settings: NotifySettings, deps: SinkDependencies = {}): Sink[] {
+  const delivery = deliveryOptions(deps);
+  const sinks: Sink[] = [];
+  if (settings.webhookUrl !== undefined) sinks.push(createWebhookSink(settings.webhookUrl, settings.webhookSecret, delivery));
+  if (settings.slackWebhookUrl !== undefined) sinks.push(createSlackSink(settings.slackWebhookUrl, delivery));
+  if (settings.teamsWebhookUrl !== undefined) sinks.push(createTeamsSink(settings.teamsWebhookUrl, delivery));
+  if (settings.smnTopicUrn !== undefined) sinks.push(createSmnSink(settings.smnTopicUrn, deps.smn, delivery));
+  return sinks;
+}
+
+/** NOTIFY_ON: `problems` lets through a report with any outcome beyond retried/skipped/would_retry, or an error. */
+export function shouldNotify(report: Report, on: NotifySettings['on']): boolean {
+  return on === 'always' || (on === 'problems' && hasProblems(report));
+}
+
+async function deliver(sink: Sink, report: Report): Promise<NotificationResult> {
+  try {
+    await sink.send(report);
+    return { sink: sink.name, ok: true };
+  } catch (error) {
+    return { sink: sink.name, ok: false, error: describeSinkFailure(error) };
+  }
+}
+
+/**
+ * Sends to every sink that NOTIFY_ON lets through, concurrently; never throws. Returns the results
+ * in sink order ([] when filtered out). The report is not changed: the caller puts the results
+ * into `report.notifications`, after the sinks have seen the report without them.
+ */
+export async function sendNotifications(
+  report: Report,
+  sinks: readonly Sink[],
+  on: NotifySettings['on'],
+): Promise<NotificationResult[]> {
+  if (sinks.length === 0) return [];
+  let wanted: boolean;
+  try {
+    wanted = shouldNotify(report, on);
+  } catch {
+    // A report too broken to judge is exactly the one someone should see.
+    wanted = on !== 'never';
+  }
+  if (!wanted) return [];
+  return Promise.all(sinks.map((sink) => deliver(sink, report)));
+}

@@ -1,0 +1,89 @@
+import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from '../core/outcomes.js';
+import type { Report } from '../core/report.js';
+import { headline } from '../reportText.js';
+
+/** The pieces every chat rendering shows, so Slack, Teams and SMN say the same thing. */
+
+/** Most urgent first: a person must act, then DRS refused, then stale config, then "next run". */
+const URGENCY: readonly Outcome[] = ['needs_attention', 'retry_failed', 'not_found', 'deferred'];
+
+/** Caps one job's free text, so that one long DRS message cannot crowd out the other jobs. */
+const MAX_JOB_DETAIL = 300;
+/** Caps the run-level error message, so the fixed part of a message always fits its limit. */
+export const MAX_ERROR_MESSAGE = 1_000;
+
+/** `DRS auto-retry: 12 retried, 2 need attention`, with `(dry run)` when it was one. */
+export function reportTitle(report: Report): string {
+  return `DRS auto-retry${report.dryRun ? ' (dry run)' : ''}: ${headline(report)}`;
+}
+
+/** The jobs that need a look (every outcome but retried/skipped/would_retry), most urgent first. */
+export function jobsNeedingALook(report: Report): JobOutcome[] {
+  const rank = (job: JobOutcome) => URGENCY.indexOf(job.outcome);
+  // Array.prototype.sort is stable, so each group keeps the report's order.
+  return report.jobs.filter((job) => !SUCCESSFUL_OUTCOMES.has(job.outcome)).sort((a, b) => rank(a) - rank(b));
+}
+
+/** The report with its jobs in display order (those that need a look first, most urgent first). */
+export function inDisplayOrder(report: Report): Report {
+  const attention = jobsNeedingALook(report);
+  return { ...report, jobs: [...attention, ...report.jobs.filter((job) => SUCCESSFUL_OUTCOMES.has(job.outcome))] };
+}
+
+/** `needs_attention` → `needs attention`. */
+export const outcomeLabel = (outcome: Outcome): string => outcome.replace(/_/g, ' ');
+
+/** The counts worth showing: requested, then every outcome that occurred, in OUTCOMES order. */
+export function countsOf(report: Report): Array<[label: string, count: number]> {
+  const counts: Array<[string, number]> = [['requested', report.summary.requested]];
+  for (const outcome of OUTCOMES) if (report.summary[outcome] > 0) counts.push([outcomeLabel(outcome), report.summary[outcome]]);
+  return counts;
+}
+
+/** What is known about a job, on one line: `CREATE_FAILED · DRS.M00304: reason — message`. */
+export function jobDetail(job: JobOutcome): string {
+  const words = [job.reason, job.errorMessage].filter(Boolean).join(' — ');
+  const said = [job.errorCode, words].filter(Boolean).join(': ');
+  return clip([job.status, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
+}
+
+/** The truncation marker, worded as in renderReportText. */
+export const moreJobs = (count: number): string => `… and ${count} more jobs`;
+
+/** Where and when the run happened, for the footer of a message. */
+export function runFacts(report: Report): Array<[label: string, value: string]> {
+  const facts: Array<[string, string]> = [
+    ['region', report.region],
+    ['project', report.projectId],
+    ['trigger', report.trigger],
+    ['run', report.runId],
+    ['started', report.startedAt],
+    ['duration', `${report.durationMs} ms`],
+  ];
+  // The values come from the report, which is built from validated config; the cap is a backstop.
+  return facts.map(([label, value]) => [label, clip(value, 100)]);
+}
+
+/** One line, at most `max` characters (code points), with `…` when cut. */
+export function clip(text: string, max: number): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length > max ? `${chars.slice(0, Math.max(0, max - 1)).join('')}…` : chars.join('');
+}
+
+/**
+ * The largest count in [0, max] that `fits`, assuming that showing more never makes a message
+ * smaller. 0 is returned even when it does not fit: the fixed part is bounded by construction.
+ */
+export function largestFitting(max: number, fits: (count: number) => boolean): number {
+  let low = 0;
+  let high = max;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** Size of a string as sent: UTF-8 bytes. */
+export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');

@@ -1,0 +1,142 @@
+import type { KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
+import type { JobOutcome } from '../core/outcomes.js';
+import type { Report } from '../core/report.js';
+import { createWebhookPoster } from './delivery.js';
+import { SINK_OPERATIONS } from './failure.js';
+import {
+  MAX_ERROR_MESSAGE,
+  clip,
+  countsOf,
+  jobDetail,
+  jobsNeedingALook,
+  largestFitting,
+  moreJobs,
+  outcomeLabel,
+  reportTitle,
+  runFacts,
+} from './reportParts.js';
+import type { DeliveryOptions, Sink } from './sink.js';
+
+/** What Slack accepts in one message; beyond these it answers 400 (invalid_blocks, msg_blocks_too_long). */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  headerChars: 150,
+  sectionChars: 3_000,
+  fields: 10,
+  fieldChars: 2_000,
+  contextElements: 10,
+  /**
+   * Undocumented: Slack answers msg_blocks_too_long from about 13,200 characters of block text
+   * in total (slackapi/bolt-js#2509), so the whole message stays well below that.
+   */
+  blockChars: 12_000,
+  textChars: 3_000,
+} as const;
+
+/** An incoming-webhook payload: Block Kit, with `text` for notifications and screen readers. */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** mrkdwn control characters; everything else from DRS is shown as sent. */
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// verbatim: no auto-linking of URLs or channel names that a DRS error message might contain.
+const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
+const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function jobLine(job: JobOutcome): string {
+  const detail = jobDetail(job);
+  return `• \`${escape(job.jobId)}\` *${outcomeLabel(job.outcome)}*${detail ? ` · ${escape(detail)}` : ''}`;
+}
+
+/** Lines joined into as few texts as possible, each at most `max` characters. */
+function packLines(lines: readonly string[], max: number): string[] {
+  const texts: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current !== '' && current.length + 1 + line.length > max) {
+      texts.push(current);
+      current = '';
+    }
+    current = current === '' ? line : `${current}\n${line}`;
+  }
+  if (current !== '') texts.push(current);
+  return texts;
+}
+
+function build(report: Report, jobs: readonly JobOutcome[], shown: number): SlackMessage {
+  const title = clip(reportTitle(report), SLACK_LIMITS.headerChars);
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title } }];
+  if (report.error) {
+    const message = escape(clip(report.error.message, MAX_ERROR_MESSAGE));
+    blocks.push(section(`:x: *Run failed* \`${escape(clip(report.error.code, 100))}\`: ${message}`));
+  }
+  blocks.push(
+    report.summary.requested > 0
+      ? { type: 'section', fields: countsOf(report).map(([label, count]) => mrkdwn(`*${capitalised(label)}*\n${count}`)) }
+      : section('No jobs were requested.'),
+  );
+  if (jobs.length > 0) {
+    blocks.push(section(`*Jobs that need a look (${jobs.length})*`));
+    for (const text of packLines(jobs.slice(0, shown).map(jobLine), SLACK_LIMITS.sectionChars)) blocks.push(section(text));
+    if (shown < jobs.length) blocks.push(section(`_${moreJobs(jobs.length - shown)}_`));
+  }
+  const facts = runFacts(report).map(([label, value]) => `${capitalised(label)} *${escape(value)}*`);
+  blocks.push({ type: 'context', elements: [mrkdwn(facts.join(' · '))] });
+  const where = `region ${report.region}, project ${report.projectId}`;
+  return { text: escape(clip(`${reportTitle(report)} (${where})`, SLACK_LIMITS.textChars)), blocks };
+}
+
+/** Every limit Slack enforces on the blocks we build, checked on the finished message. */
+function fitsSlack(message: SlackMessage): boolean {
+  if (message.blocks.length > SLACK_LIMITS.blocks) return false;
+  let total = 0;
+  const within = (text: string, max: number) => {
+    total += text.length;
+    return text.length >= 1 && text.length <= max;
+  };
+  const ok = message.blocks.every((block) => {
+    switch (block.type) {
+      case 'header':
+        return within(block.text.text, SLACK_LIMITS.headerChars);
+      case 'section':
+        return (
+          (block.text === undefined || within(block.text.text, SLACK_LIMITS.sectionChars)) &&
+          (block.fields ?? []).length <= SLACK_LIMITS.fields &&
+          (block.fields ?? []).every((field) => within(field.text, SLACK_LIMITS.fieldChars))
+        );
+      case 'context':
+        return (
+          block.elements.length <= SLACK_LIMITS.contextElements &&
+          block.elements.every((element) => !('text' in element) || within(element.text, SLACK_LIMITS.sectionChars))
+        );
+      default:
+        return true;
+    }
+  });
+  return ok && total <= SLACK_LIMITS.blockChars;
+}
+
+/**
+ * The report as a Slack message: the outcome at a glance in the header, the counts, the jobs
+ * that need a look (as many as Slack's limits allow, then "… and N more jobs"), and where and
+ * when the run happened.
+ */
+export function renderSlackMessage(report: Report): SlackMessage {
+  const jobs = jobsNeedingALook(report);
+  const shown = largestFitting(jobs.length, (count) => fitsSlack(build(report, jobs, count)));
+  return build(report, jobs, shown);
+}
+
+/** Slack incoming webhook: the URL carries the secret, so it never appears in an error. */
+export function createSlackSink(url: string, delivery: DeliveryOptions): Sink {
+  const post = createWebhookPoster(delivery);
+  return {
+    name: 'slack',
+    async send(report) {
+      await post({ operation: SINK_OPERATIONS.slack, url, body: renderSlackMessage(report) });
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { JobOutcome } from '../core/outcomes.js';
+import type { Report } from '../core/report.js';
+import { createWebhookPoster } from './delivery.js';
+import { SINK_OPERATIONS } from './failure.js';
+import {
+  MAX_ERROR_MESSAGE,
+  clip,
+  countsOf,
+  jobDetail,
+  jobsNeedingALook,
+  largestFitting,
+  moreJobs,
+  outcomeLabel,
+  reportTitle,
+  runFacts,
+  utf8Bytes,
+} from './reportParts.js';
+import type { DeliveryOptions, Sink } from './sink.js';
+
+/** Teams refuses a message whose JSON is larger than 28 KB. */
+export const TEAMS_LIMITS = { payloadBytes: 28 * 1024 } as const;
+
+/** The Adaptive Card 1.4 elements this card uses. */
+export type CardElement =
+  | {
+      type: 'TextBlock';
+      text: string;
+      wrap: true;
+      size?: 'Small' | 'Large';
+      weight?: 'Bolder';
+      color?: 'Attention';
+      isSubtle?: boolean;
+      spacing?: 'None' | 'Medium';
+    }
+  | { type: 'FactSet'; facts: Array<{ title: string; value: string }> };
+
+/** An Adaptive Card 1.4, as Teams renders it. */
+export interface AdaptiveCard {
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
+  type: 'AdaptiveCard';
+  version: '1.4';
+  /** Teams' extension: use the whole width of the chat, so job lines wrap less. */
+  msteams: { width: 'Full' };
+  body: CardElement[];
+}
+
+/** What a Teams Workflows webhook ("When a Teams webhook request is received") takes. */
+export interface TeamsMessage {
+  type: 'message';
+  attachments: Array<{ contentType: 'application/vnd.microsoft.card.adaptive'; content: AdaptiveCard }>;
+}
+
+const text = (value: string, extra: Omit<Extract<CardElement, { type: 'TextBlock' }>, 'type' | 'text' | 'wrap'> = {}): CardElement => ({
+  type: 'TextBlock',
+  text: value,
+  wrap: true,
+  ...extra,
+});
+const capitalised = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
+
+function jobLine(job: JobOutcome): CardElement {
+  const detail = jobDetail(job);
+  return text(`**${job.jobId}** · ${outcomeLabel(job.outcome)}${detail ? ` · ${detail}` : ''}`, { spacing: 'None' });
+}
+
+function build(report: Report, jobs: readonly JobOutcome[], shown: number): TeamsMessage {
+  const body: CardElement[] = [text(reportTitle(report), { size: 'Large', weight: 'Bolder' })];
+  if (report.error) {
+    const message = clip(report.error.message, MAX_ERROR_MESSAGE);
+    body.push(text(`Run failed (${clip(report.error.code, 100)}): ${message}`, { color: 'Attention' }));
+  }
+  body.push(
+    report.summary.requested > 0
+      ? { type: 'FactSet', facts: countsOf(report).map(([label, count]) => ({ title: capitalised(label), value: String(count) })) }
+      : text('No jobs were requested.'),
+  );
+  if (jobs.length > 0) {
+    body.push(text(`Jobs that need a look (${jobs.length})`, { weight: 'Bolder', spacing: 'Medium' }));
+    body.push(...jobs.slice(0, shown).map(jobLine));
+    if (shown < jobs.length) body.push(text(`_${moreJobs(jobs.length - shown)}_`, { isSubtle: true }));
+  }
+  const facts = runFacts(report).map(([label, value]) => `${capitalised(label)} ${value}`);
+  body.push(text(facts.join(' · '), { isSubtle: true, size: 'Small', spacing: 'Medium' }));
+  const card: AdaptiveCard = {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    msteams: { width: 'Full' },
+    body,
+  };
+  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
+}
+
+const fitsTeams = (message: TeamsMessage) => utf8Bytes(JSON.stringify(message)) <= TEAMS_LIMITS.payloadBytes;
+
+/**
+ * The report as a Teams message with one Adaptive Card: the same content as the Slack message,
+ * with as many jobs as fit in 28 KB, then "… and N more jobs".
+ */
+export function renderTeamsMessage(report: Report): TeamsMessage {
+  const jobs = jobsNeedingALook(report);
+  const shown = largestFitting(jobs.length, (count) => fitsTeams(build(report, jobs, count)));
+  return build(report, jobs, shown);
+}
+
+/** Teams Workflows webhook: the URL carries a signature (`sig=`), so it never appears in an error. */
+export function createTeamsSink(url: string, delivery: DeliveryOptions): Sink {
+  const post = createWebhookPoster(delivery);
+  return {
+    name: 'teams',
+    async send(report) {
+      await post({ operation: SINK_OPERATIONS.teams, url, body: renderTeamsMessage(report) });
+    },
+  };
+}

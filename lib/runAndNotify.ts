@@ -1,0 +1,50 @@
+import type { RunConfig } from './config.js';
+import { connectDrs, type Connection } from './connect.js';
+import type { Deadline } from './core/deadline.js';
+import type { Report } from './core/report.js';
+import type { RetryOptions } from './http/retryPolicy.js';
+import { createSinks, sendNotifications } from './notify/index.js';
+import { runAutoRetry, type RunLogger } from './run.js';
+
+export interface RunAndNotifyOptions {
+  deadline: Deadline;
+  logger: RunLogger;
+  onProgress?: (settled: number, total: number) => void;
+  /** Per-attempt timeout of each sink; the Lambda face keeps it short to fit its safety margin. */
+  sinkTimeoutMs?: number;
+  sinkRetry?: Partial<RetryOptions>;
+  /** DRS/IAM backoff bounds; only tests and the benchmark shorten them. */
+  retry?: Partial<RetryOptions>;
+}
+
+/**
+ * What both faces do: connect, run, then hand the report to the notification sinks and record
+ * what each did in `report.notifications`. A failing sink never changes an outcome or the run's
+ * exit status; it is logged and recorded, that is all.
+ */
+export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptions): Promise<Report> {
+  const { logger } = options;
+  let connection: Connection | undefined;
+  const report = await runAutoRetry(config, {
+    connect: async () => {
+      connection = await connectDrs(config, {
+        deadline: options.deadline,
+        retry: options.retry,
+        onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call'),
+      });
+      return connection;
+    },
+    logger,
+    onProgress: options.onProgress,
+  });
+  const sinks = createSinks(config.notify, {
+    smn: connection && { authorizer: connection.authorizer, endpoint: config.smnEndpoint, projectId: connection.projectId },
+    timeoutMs: options.sinkTimeoutMs,
+    retry: options.sinkRetry,
+  });
+  report.notifications = await sendNotifications(report, sinks, config.notify.on);
+  for (const failed of report.notifications.filter((n) => !n.ok)) {
+    logger.warn({ runId: report.runId, notification: failed }, 'a notification sink failed; the report is still complete');
+  }
+  return report;
+}
