@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../functions/autoRetry.js';
 import { ConfigError } from '../lib/errors.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_USER, startEmulator, type Emulator } from './emulator/index.js';
+import { runCli, type CliResult } from './support/cli.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
 
 /**
@@ -70,7 +69,6 @@ const CASES: BadInput[] = [
   { name: 'an unknown CLI option', args: ['--retry-everything'], message: /Unknown option/ },
 ];
 
-const CLI = join(process.cwd(), 'dist', 'drs-auto-retry.cjs');
 let emulator: Emulator;
 let baseEnv: Record<string, string>;
 
@@ -83,19 +81,10 @@ function envFor(overrides: BadInput['env'] = {}): Record<string, string> {
   return env;
 }
 
-function runCli(c: BadInput): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCase(c: BadInput): Promise<CliResult> {
   const stdin = c.raw ?? (c.event === undefined ? undefined : JSON.stringify(c.event));
   const args = [...(stdin === undefined ? ['--job', 'a1'] : ['--event', '-']), ...(c.args ?? [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...envFor(c.env) } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
+  return runCli(args, envFor(c.env), stdin);
 }
 
 beforeAll(async () => {
@@ -110,7 +99,7 @@ describe('bad input', () => {
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('CLI: %s → exit 2, a clear message, nothing sent', async (_name, c) => {
-    const result = await runCli(c);
+    const result = await runCase(c);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(c.message);
     expect(result.stderr).not.toContain(DEFAULT_USER.password);

@@ -1,36 +1,19 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
+import { runCli as runBuiltCli, type CliResult } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './support/emulatorEnv.js';
 
-const CLI = join(process.cwd(), 'dist', 'drs-auto-retry.cjs');
 let emulator: Emulator;
-const demo = (key: string) => DEMO_JOBS.find((j) => j.key === key)?.id ?? key;
+const demo = demoJobId;
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI as a user would, with only the given environment (plus PATH). */
+/** The CLI against the emulator, with the given credentials and extra variables. */
 function runCli(args: string[], options: { env?: Record<string, string>; auth?: AuthKind; stdin?: string } = {}): Promise<CliResult> {
-  const env = { PATH: process.env.PATH ?? '', ...emulatorEnv(emulator, options.auth ?? 'password'), ...options.env };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  return runBuiltCli(args, { ...emulatorEnv(emulator, options.auth ?? 'password'), ...options.env }, options.stdin);
 }
 
 const drsCalls = () => emulator.log.entries.filter((e) => e.route !== 'token');

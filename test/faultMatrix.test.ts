@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../lib/core/report.js';
-import { DEMO_JOBS, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
+import { demoJobId, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator, type FaultKind, type FaultRoute } from './emulator/index.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { runAgainst } from './support/runAgainst.js';
@@ -33,7 +33,7 @@ function expected(fault: Fault, phase: Phase): Expected {
   }
 }
 
-const FAILED_JOB = DEMO_JOBS.find((j) => j.key === 'fullTransferFailed')?.id ?? '';
+const FAILED_JOB = demoJobId('fullTransferFailed');
 let emulator: Emulator;
 
 beforeEach(async () => {

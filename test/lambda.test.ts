@@ -4,13 +4,13 @@ import type { Context } from 'aws-lambda';
 import { handler, RunFailedError } from '../functions/autoRetry.js';
 import type { Report } from '../lib/core/report.js';
 import { ConfigError } from '../lib/errors.js';
-import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 
 let emulator: Emulator;
 const savedEnv = { ...process.env };
-const demo = (key: string) => DEMO_JOBS.find((j) => j.key === key)?.id ?? key;
+const demo = demoJobId;
 const event = (file: string): unknown => JSON.parse(readFileSync(`events/${file}`, 'utf8'));
 
 function context(remainingMs = 300_000): Context {

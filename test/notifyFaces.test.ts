@@ -1,17 +1,15 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { DEMO_JOBS, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
+import { demoJobId, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { startReceiver, type Answer, type Receiver } from './fixtures/receiver.js';
+import { runCli as runBuiltCli } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 
 /** The sinks wired into the real CLI: what reaches them, and that a broken one changes nothing. */
-const CLI = join(process.cwd(), 'dist', 'drs-auto-retry.cjs');
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const demo = (key: string) => DEMO_JOBS.find((j) => j.key === key)?.id ?? key;
+const demo = demoJobId;
 
 let emulator: Emulator;
 let receivers: Receiver[] = [];
@@ -22,17 +20,7 @@ async function receiver(answer: Answer): Promise<Receiver> {
   return started;
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...emulatorEnv(emulator), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], env: Record<string, string>) => runBuiltCli(args, { ...emulatorEnv(emulator), ...env });
 
 beforeEach(async () => {
   emulator = await startEmulator();

@@ -1,15 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportInvariantProblems } from '../lib/core/report.js';
-import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { DEMO_JOBS, demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { outcomesOf, runAgainst } from './support/runAgainst.js';
 
 let emulator: Emulator;
-const demo = (key: string) => {
-  const job = DEMO_JOBS.find((j) => j.key === key);
-  if (!job) throw new Error(`no demo job ${key}`);
-  return job.id;
-};
+const demo = demoJobId;
 const ALL_DEMO = () => DEMO_JOBS.map((j) => j.id);
 const UNKNOWN = '00000000-dead-4bee-8f00-000000000jb101';
 const id = (n: number) => `${String(n).padStart(8, '0')}-5555-4666-8777-888888888jb101`;

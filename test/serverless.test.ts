@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { DEMO_JOBS, seedDemoProject } from './emulator/demoProject.js';
+import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 
@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const SERVERLESS = join(process.cwd(), 'node_modules', '.bin', 'serverless');
 /** The serverless CLI must never probe the cloud metadata address, and has nothing to report home. */
 const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' };
-const demo = (key: string) => DEMO_JOBS.find((j) => j.key === key)?.id ?? key;
+const demo = demoJobId;
 
 let emulator: Emulator;
 

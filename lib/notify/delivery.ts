@@ -1,5 +1,7 @@
 import { HttpClient, type RequestAuthorizer } from '../http/httpClient.js';
-import type { DeliveryOptions } from './sink.js';
+import type { Report } from '../core/report.js';
+import { SINK_OPERATIONS } from './failure.js';
+import type { DeliveryOptions, Sink, SinkName } from './sink.js';
 
 /** One POST of a JSON body to a chat or webhook receiver. */
 export interface WebhookPost {
@@ -19,5 +21,22 @@ export function createWebhookPoster(options: DeliveryOptions): PostWebhook {
   return async (post) => {
     // Receivers answer `ok`, `1`, HTML or nothing: any 2xx means the message was taken.
     await http.request({ operation: post.operation, method: 'POST', url: post.url, body: post.body, authorizer: post.authorizer, expectJson: false });
+  };
+}
+
+/** What a posting sink sends for one report: the body, and optionally who signs it. */
+export interface RenderedPost {
+  body: unknown;
+  authorizer?: RequestAuthorizer;
+}
+
+/** A sink that POSTs one rendering of the report to a receiver URL (webhook, Slack, Teams). */
+export function createPostingSink(name: SinkName, url: string, delivery: DeliveryOptions, render: (report: Report) => RenderedPost): Sink {
+  const post = createWebhookPoster(delivery);
+  return {
+    name,
+    async send(report) {
+      await post({ operation: SINK_OPERATIONS[name], url, ...render(report) });
+    },
   };
 }

@@ -1,8 +1,7 @@
 import type { KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
-import { createWebhookPoster } from './delivery.js';
-import { SINK_OPERATIONS } from './failure.js';
+import { createPostingSink } from './delivery.js';
 import {
   MAX_ERROR_MESSAGE,
   clip,
@@ -132,11 +131,5 @@ export function renderSlackMessage(report: Report): SlackMessage {
 
 /** Slack incoming webhook: the URL carries the secret, so it never appears in an error. */
 export function createSlackSink(url: string, delivery: DeliveryOptions): Sink {
-  const post = createWebhookPoster(delivery);
-  return {
-    name: 'slack',
-    async send(report) {
-      await post({ operation: SINK_OPERATIONS.slack, url, body: renderSlackMessage(report) });
-    },
-  };
+  return createPostingSink('slack', url, delivery, (report) => ({ body: renderSlackMessage(report) }));
 }

@@ -1,7 +1,6 @@
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
-import { createWebhookPoster } from './delivery.js';
-import { SINK_OPERATIONS } from './failure.js';
+import { createPostingSink } from './delivery.js';
 import {
   MAX_ERROR_MESSAGE,
   clip,
@@ -105,11 +104,5 @@ export function renderTeamsMessage(report: Report): TeamsMessage {
 
 /** Teams Workflows webhook: the URL carries a signature (`sig=`), so it never appears in an error. */
 export function createTeamsSink(url: string, delivery: DeliveryOptions): Sink {
-  const post = createWebhookPoster(delivery);
-  return {
-    name: 'teams',
-    async send(report) {
-      await post({ operation: SINK_OPERATIONS.teams, url, body: renderTeamsMessage(report) });
-    },
-  };
+  return createPostingSink('teams', url, delivery, (report) => ({ body: renderTeamsMessage(report) }));
 }

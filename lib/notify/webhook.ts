@@ -1,8 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../core/deadline.js';
 import type { RequestAuthorizer, SignableRequest } from '../http/httpClient.js';
-import { createWebhookPoster } from './delivery.js';
-import { SINK_OPERATIONS } from './failure.js';
+import { createPostingSink } from './delivery.js';
 import type { DeliveryOptions, Sink } from './sink.js';
 
 /** The three Standard Webhooks headers. */
@@ -53,12 +52,9 @@ class StandardWebhookSigner implements RequestAuthorizer {
 
 /** Generic JSON webhook: POSTs the report (CONTRACT §3), signed when a secret is set. */
 export function createWebhookSink(url: string, secret: string | undefined, delivery: DeliveryOptions, clock: Clock = Date.now): Sink {
-  const post = createWebhookPoster(delivery);
-  return {
-    name: 'webhook',
-    async send(report) {
-      const authorizer = secret === undefined ? undefined : new StandardWebhookSigner(secret, `msg_${randomUUID()}`, clock);
-      await post({ operation: SINK_OPERATIONS.webhook, url, body: report, authorizer });
-    },
-  };
+  return createPostingSink('webhook', url, delivery, (report) => ({
+    body: report,
+    // One id per message, kept across retries, so receivers can drop duplicates.
+    authorizer: secret === undefined ? undefined : new StandardWebhookSigner(secret, `msg_${randomUUID()}`, clock),
+  }));
 }

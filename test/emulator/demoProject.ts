@@ -63,3 +63,10 @@ export function seedDemoProject(emulator: Pick<Emulator, 'addTask' | 'addTopic'>
   emulator.addTopic(topicUrn);
   return { jobs: DEMO_JOBS, topicUrn };
 }
+
+/** The id of the demo job with this key; throws on a typo, so a test cannot pass vacuously. */
+export function demoJobId(key: string): string {
+  const job = DEMO_JOBS.find((j) => j.key === key);
+  if (!job) throw new TypeError(`Expected a demo job key, got "${key}"`);
+  return job.id;
+}
