@@ -11,6 +11,7 @@ export default defineConfig({
     globalSetup: ['test/support/globalSetup.ts'],
     // The in-process handler logs every report to stdout; the CLI and invoke-local tests,
     // which check the log lines, pass their own environment.
-    env: { LOG_LEVEL: 'silent' },
+    // AWS SDKs must never probe the cloud metadata address from a test.
+    env: { LOG_LEVEL: 'silent', AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1' },
   },
 });

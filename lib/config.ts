@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import type { LedgerSettings } from './ledger/settings.js';
 import { DEFAULT_RETRY_STATUSES } from './core/taskStatuses.js';
 import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview, type Limit } from './inputChecks.js';
 
@@ -48,6 +49,8 @@ export interface RunConfig {
   deadlineMs?: number;
   reEdit: boolean;
   notify: NotifySettings;
+  /** Retry budget, run lease and verification. */
+  ledger: LedgerSettings;
 }
 
 /** CLI-only extras that rank above the payload (flags). */
@@ -275,6 +278,31 @@ export function loadConfig(env: Env, request: RunRequest, cli: CliOverrides = {}
     ...defined({ deadlineMs }),
     reEdit: readBoolean(env, 'DRS_RE_EDIT') ?? false,
     notify: resolveNotify(env, allowInsecure),
+    ledger: resolveLedger(env, deadlineMs, allowInsecure),
+  };
+}
+
+// DynamoDB's own rule for table names.
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+
+function resolveLedger(env: Env, deadlineMs: number | undefined, allowInsecure: boolean): LedgerSettings {
+  const table = read(env, 'DRS_LEDGER_TABLE');
+  if (table !== undefined && !TABLE_NAME_PATTERN.test(table)) {
+    throw new ConfigError(`DRS_LEDGER_TABLE is not a DynamoDB table name: ${preview(table)}; use 3 to 255 letters, digits, "_", "-" or "."`, { field: 'DRS_LEDGER_TABLE' });
+  }
+  const rawEndpoint = read(env, 'DRS_LEDGER_ENDPOINT');
+  if (rawEndpoint !== undefined && table === undefined) {
+    throw new ConfigError('DRS_LEDGER_ENDPOINT is set but DRS_LEDGER_TABLE is not: set the table too, or remove the endpoint', { field: 'DRS_LEDGER_ENDPOINT' });
+  }
+  const verifyAfterMs = readInteger(env, 'DRS_VERIFY_AFTER_MS', LIMITS.verifyAfterMs);
+  if (verifyAfterMs !== undefined && deadlineMs !== undefined && verifyAfterMs >= deadlineMs) {
+    throw new ConfigError(`DRS_VERIFY_AFTER_MS (${verifyAfterMs}) must fit in DRS_DEADLINE_MS (${deadlineMs}): lower it, or raise the deadline`, { field: 'DRS_VERIFY_AFTER_MS' });
+  }
+  return {
+    ...defined({ table, endpoint: rawEndpoint === undefined ? undefined : checkUrl(rawEndpoint, 'DRS_LEDGER_ENDPOINT', 'origin', allowInsecure) }),
+    maxAttempts: readInteger(env, 'DRS_MAX_ATTEMPTS', LIMITS.maxAttempts) ?? LIMITS.maxAttempts.default,
+    backoffBaseMs: readInteger(env, 'DRS_BACKOFF_BASE_MS', LIMITS.backoffBaseMs) ?? LIMITS.backoffBaseMs.default,
+    ...defined({ verifyAfterMs }),
   };
 }
 

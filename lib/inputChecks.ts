@@ -23,6 +23,11 @@ export const LIMITS = {
   jobIds: { min: 0, max: 100_000 },
   /** Nesting of an event object; the real envelopes need at most 6. */
   eventDepth: { min: 1, max: 8 },
+  /** Retries per job and failure episode (DRS itself already tried three times). */
+  maxAttempts: { min: 1, max: 100, default: 3 },
+  /** The first minimum interval between attempts: 15 minutes, one schedule tick. */
+  backoffBaseMs: { min: 1_000, max: 14_400_000, default: 900_000 },
+  verifyAfterMs: { min: 1_000, max: 600_000 },
 } as const satisfies Record<string, Limit>;
 
 export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;

@@ -3,6 +3,7 @@ import { connectDrs, type Connection } from './connect.js';
 import type { Deadline } from './core/deadline.js';
 import type { Report } from './core/report.js';
 import type { RetryOptions } from './http/retryPolicy.js';
+import { openLedger } from './ledger/index.js';
 import { createSinks, sendNotifications } from './notify/index.js';
 import { runAutoRetry, type RunLogger } from './run.js';
 
@@ -34,6 +35,8 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       });
       return connection;
     },
+    ledger: await openLedger(config.ledger),
+    deadline: options.deadline,
     logger,
     onProgress: options.onProgress,
   });

@@ -56,6 +56,7 @@ describe('loadConfig defaults', () => {
       timeoutMs: 10_000,
       reEdit: false,
       notify: { on: 'problems' },
+      ledger: { maxAttempts: 3, backoffBaseMs: 900_000 },
     });
     expect('deadlineMs' in config).toBe(false);
   });

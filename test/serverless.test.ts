@@ -97,6 +97,17 @@ describe('serverless package (offline, no credentials)', () => {
     expect(rules.some((r) => r.includes('cron(0/15 * * * ? *)') && r.includes('\\"trigger\\":\\"schedule\\"'))).toBe(true);
     expect(rules.some((r) => r.includes('DRS Retry Request'))).toBe(true);
     expect(resources.some((r) => r.Type === 'AWS::SNS::Topic')).toBe(true);
+    // The ledger table, and item access to it only
+    expect(resources.find((r) => r.Type === 'AWS::DynamoDB::Table')?.Properties).toMatchObject({
+      TableName: 'drs-auto-retry-ledger-prod',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const role = JSON.stringify(resources.find((r) => r.Type === 'AWS::IAM::Role')?.Properties);
+    expect(role).toContain('"Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:DeleteItem","dynamodb:BatchGetItem","dynamodb:BatchWriteItem"],"Resource":{"Fn::GetAtt":["LedgerTable","Arn"]}');
+    expect(role).not.toMatch(/dynamodb:\*/);
+    expect(fn?.Properties).toMatchObject({ Environment: { Variables: { DRS_LEDGER_TABLE: 'drs-auto-retry-ledger-prod', DRS_MAX_ATTEMPTS: '3' } } });
     // Secrets are dynamic references, never values
     expect(template).toContain('{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_PASSWORD}}');
   });

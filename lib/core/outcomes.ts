@@ -26,6 +26,12 @@ export interface JobOutcome {
   errorMessage?: string;
   /** Why this outcome, in words, when the outcome alone does not say it. */
   reason?: string;
+  /** Post-retry verification (DRS_VERIFY_AFTER_MS): false when the task failed again. */
+  verified?: boolean;
+  /** The status verification saw after the retry. */
+  statusAfter?: string;
+  /** True in the one run that found this job's retry budget spent: a person must act now. */
+  escalated?: boolean;
 }
 
 /** Outcomes that need nobody: the run is a success (exit 0) when every job ends in one. */

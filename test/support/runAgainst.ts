@@ -3,7 +3,7 @@ import { connectDrs } from '../../lib/connect.js';
 import { createDeadline } from '../../lib/core/deadline.js';
 import type { Report } from '../../lib/core/report.js';
 import { normaliseEvent } from '../../lib/events.js';
-import { runAutoRetry } from '../../lib/run.js';
+import { runAutoRetry, type RunDependencies } from '../../lib/run.js';
 import { runAndNotify } from '../../lib/runAndNotify.js';
 import type { Emulator } from '../emulator/index.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './emulatorEnv.js';
@@ -17,6 +17,8 @@ export interface RunOptions {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Run as the faces do, notification sinks included (runAndNotify). */
   withSinks?: boolean;
+  /** Ledger, clock, sleep or run id for the engine (not with withSinks). */
+  deps?: Partial<Omit<RunDependencies, 'connect'>>;
 }
 
 const SILENT = { info: () => undefined, warn: () => undefined };
@@ -32,7 +34,7 @@ export async function runAgainst(emulator: Emulator, options: RunOptions = {}): 
   const retry = { baseDelayMs: 5, maxDelayMs: 50, ...options.retry };
   const report = options.withSinks
     ? await runAndNotify(config, { deadline, logger: SILENT, retry, sinkTimeoutMs: 300, sinkRetry: retry })
-    : await runAutoRetry(config, { connect: () => connectDrs(config, { deadline, retry }) });
+    : await runAutoRetry(config, { connect: () => connectDrs(config, { deadline, retry }), deadline, ...options.deps });
   // The secrets sweep runs on every report an integration test produces.
   const secrets = secretsInPlay(emulator, [env.OS_PASSWORD ?? '', env.OS_SECRET_KEY ?? '', env.OS_AUTH_TOKEN ?? '', env.NOTIFY_WEBHOOK_SECRET ?? '']);
   const leaks = leakedSecrets([JSON.stringify(report)], secrets);

@@ -1,0 +1,198 @@
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { LeaseResult, RetryLedger } from '../core/ledger.js';
+import type { JobRecord } from '../core/retryBudget.js';
+import { DrsAutoRetryError } from '../errors.js';
+
+/** DynamoDB's own per-call limits. */
+const MAX_GET = 100;
+const MAX_WRITE = 25;
+/** Unprocessed items are re-sent a bounded number of times, with a short pause. */
+const MAX_ROUNDS = 5;
+/** A job record outlives its last touch by 30 days, then TTL removes it. */
+const RECORD_TTL_S = 30 * 86_400;
+
+type Item = Record<string, AttributeValue>;
+
+export interface DynamoLedgerOptions {
+  table: string;
+  /** DRS_LEDGER_ENDPOINT, for a local DynamoDB; the AWS default otherwise. */
+  endpoint?: string;
+  region?: string;
+  client?: DynamoDBClient;
+  clock?: () => number;
+}
+
+/** The ledger could not be read or written: the run fails clearly rather than go on without it. */
+export class LedgerError extends DrsAutoRetryError {
+  constructor(message: string, cause: unknown) {
+    super(message, { code: 'LEDGER_UNAVAILABLE', cause });
+    this.name = 'LedgerError';
+  }
+}
+
+const jobKey = (projectId: string, jobId: string) => `job#${projectId}#${jobId}`;
+const leaseKey = (projectId: string) => `lease#${projectId}`;
+const num = (value: number) => ({ N: String(value) });
+const readNum = (item: Item, name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));
+
+function toItem(projectId: string, record: JobRecord, now: number): Item {
+  const item: Item = {
+    pk: { S: jobKey(projectId, record.jobId) },
+    jobId: { S: record.jobId },
+    episodeStartedAt: num(record.episodeStartedAt),
+    attempts: num(record.attempts),
+    expiresAt: num(Math.floor(now / 1000) + RECORD_TTL_S),
+  };
+  if (record.lastAttemptAt !== undefined) item.lastAttemptAt = num(record.lastAttemptAt);
+  if (record.escalatedAt !== undefined) item.escalatedAt = num(record.escalatedAt);
+  return item;
+}
+
+function fromItem(item: Item): JobRecord | undefined {
+  const jobId = item.jobId?.S;
+  const episodeStartedAt = readNum(item, 'episodeStartedAt');
+  const attempts = readNum(item, 'attempts');
+  if (jobId === undefined || episodeStartedAt === undefined || attempts === undefined) return undefined;
+  const record: JobRecord = { jobId, episodeStartedAt, attempts };
+  const lastAttemptAt = readNum(item, 'lastAttemptAt');
+  const escalatedAt = readNum(item, 'escalatedAt');
+  if (lastAttemptAt !== undefined) record.lastAttemptAt = lastAttemptAt;
+  if (escalatedAt !== undefined) record.escalatedAt = escalatedAt;
+  return record;
+}
+
+const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+const pause = (round: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+
+/**
+ * One table, partition key `pk` (string), TTL on `expiresAt`: job records `job#{project}#{job}`
+ * and one lease per project, `lease#{project}`, taken with a conditional write.
+ */
+export class DynamoLedger implements RetryLedger {
+  readonly kind = 'dynamodb' as const;
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly clock: () => number;
+
+  constructor(options: DynamoLedgerOptions) {
+    this.table = options.table;
+    this.clock = options.clock ?? Date.now;
+    this.client =
+      options.client ??
+      new DynamoDBClient({
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        // A local DynamoDB takes any key; without one in the environment the SDK would go
+        // looking for instance credentials on the network.
+        ...(options.endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+        ...(options.region ? { region: options.region } : {}),
+        // Our own deadline bounds the run; the SDK must not add minutes of retries of its own.
+        maxAttempts: 3,
+      });
+  }
+
+  async readJobs(projectId: string, jobIds: readonly string[]): Promise<Map<string, JobRecord>> {
+    const found = new Map<string, JobRecord>();
+    for (const ids of chunk([...new Set(jobIds)], MAX_GET)) {
+      let keys: Item[] = ids.map((id) => ({ pk: { S: jobKey(projectId, id) } }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unread (throttled); try again later', undefined);
+        if (round > 0) await pause(round);
+        const answer = await this.call('read job records', () =>
+          this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } })),
+        );
+        for (const item of answer.Responses?.[this.table] ?? []) {
+          const record = fromItem(item);
+          if (record) found.set(record.jobId, record);
+        }
+        keys = answer.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  writeJobs(projectId: string, records: readonly JobRecord[]): Promise<void> {
+    const now = this.clock();
+    return this.batchWrite(records.map((record) => ({ PutRequest: { Item: toItem(projectId, record, now) } })));
+  }
+
+  endEpisodes(projectId: string, jobIds: readonly string[]): Promise<void> {
+    return this.batchWrite(jobIds.map((id) => ({ DeleteRequest: { Key: { pk: { S: jobKey(projectId, id) } } } })));
+  }
+
+  async acquireLease(projectId: string, runId: string, now: number, ttlMs: number): Promise<LeaseResult> {
+    const expiresAtMs = now + ttlMs;
+    try {
+      await this.call('take the run lease', () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { pk: { S: leaseKey(projectId) }, runId: { S: runId }, expiresAtMs: num(expiresAtMs), expiresAt: num(Math.ceil(expiresAtMs / 1000)) },
+            // TTL deletes lazily (up to days later), so an expired lease is checked here too.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR runId = :runId',
+            ExpressionAttributeValues: { ':now': num(now), ':runId': { S: runId } },
+          }),
+        ),
+      );
+      return { acquired: true };
+    } catch (error) {
+      if (!(error instanceof LedgerError && error.cause instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const held = await this.call('read the run lease', () =>
+      this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: leaseKey(projectId) } }, ConsistentRead: true })),
+    );
+    return { acquired: false, heldBy: held.Item?.runId?.S ?? 'unknown', heldUntil: readNum(held.Item ?? {}, 'expiresAtMs') ?? now + ttlMs };
+  }
+
+  async releaseLease(projectId: string, runId: string): Promise<void> {
+    try {
+      await this.call('release the run lease', () =>
+        this.client.send(
+          new DeleteItemCommand({
+            TableName: this.table,
+            Key: { pk: { S: leaseKey(projectId) } },
+            ConditionExpression: 'runId = :runId',
+            ExpressionAttributeValues: { ':runId': { S: runId } },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Another run took the lease after ours expired: it is theirs now, nothing to release.
+      if (!(error instanceof LedgerError && error.cause instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (const batch of chunk(requests, MAX_WRITE)) {
+      let pending = batch;
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unwritten (throttled); try again later', undefined);
+        if (round > 0) await pause(round);
+        const answer = await this.call('write job records', () =>
+          this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } })),
+        );
+        pending = answer.UnprocessedItems?.[this.table] ?? [];
+      }
+    }
+  }
+
+  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      throw new LedgerError(`could not ${what} in DynamoDB table ${this.table} (${name}): check DRS_LEDGER_TABLE, the table, and the function's permissions`, error);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/** DRS_LEDGER_* and the budget variables, validated (issue: retry budget, lease, verification). */
+export interface LedgerSettings {
+  /** DRS_LEDGER_TABLE: DynamoDB table; absent = the in-memory ledger (stateless between runs). */
+  table?: string;
+  /** DRS_LEDGER_ENDPOINT: a local DynamoDB, for tests and development. */
+  endpoint?: string;
+  /** DRS_MAX_ATTEMPTS: retries per job and failure episode. */
+  maxAttempts: number;
+  /** DRS_BACKOFF_BASE_MS: the first minimum interval between attempts; doubles, capped at 4 h. */
+  backoffBaseMs: number;
+  /** DRS_VERIFY_AFTER_MS: re-read retried jobs this long after the retries; absent = off. */
+  verifyAfterMs?: number;
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RetryLedger } from '../lib/core/ledger.js';
+import { BACKOFF_CAP_MS, decideBudget, minimumIntervalMs, recordAttempt, type BudgetPolicy } from '../lib/core/retryBudget.js';
+import { DynamoLedger, LedgerError } from '../lib/ledger/dynamoLedger.js';
+import { MemoryLedger } from '../lib/ledger/memoryLedger.js';
+import { startDynalite, type LocalDynamo } from './support/dynalite.js';
+
+const POLICY: BudgetPolicy = { maxAttempts: 3, backoffBaseMs: 15 * 60_000, backoffCapMs: BACKOFF_CAP_MS };
+const T0 = Date.parse('2026-11-27T03:00:00Z');
+const MIN = 60_000;
+
+describe('retry budget', () => {
+  it('doubles the minimum interval per attempt, capped at 4 h', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => minimumIntervalMs(n, POLICY) / MIN)).toEqual([15, 30, 60, 120, 240, 240]);
+  });
+
+  it('allows, waits, and then says the budget is exhausted', () => {
+    // Prepare
+    let record = recordAttempt(undefined, 'a', T0);
+
+    // Act & Assess
+    expect(decideBudget(undefined, T0, POLICY)).toEqual({ kind: 'allow' });
+    expect(decideBudget(record, T0 + 14 * MIN, POLICY)).toEqual({ kind: 'not_due', nextAt: T0 + 15 * MIN });
+    expect(decideBudget(record, T0 + 15 * MIN, POLICY)).toEqual({ kind: 'allow' });
+    record = recordAttempt(record, 'a', T0 + 15 * MIN);
+    expect(decideBudget(record, T0 + 44 * MIN, POLICY)).toEqual({ kind: 'not_due', nextAt: T0 + 45 * MIN });
+    record = recordAttempt(record, 'a', T0 + 45 * MIN);
+    expect(record).toMatchObject({ attempts: 3, episodeStartedAt: T0, lastAttemptAt: T0 + 45 * MIN });
+    expect(decideBudget(record, T0 + 10 * 60 * MIN, POLICY)).toEqual({ kind: 'exhausted', attempts: 3, since: T0, firstTime: true });
+    expect(decideBudget({ ...record, escalatedAt: T0 + 2 * 60 * MIN }, T0 + 10 * 60 * MIN, POLICY)).toMatchObject({ firstTime: false });
+  });
+});
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(() => dynamo.close());
+
+const ledgers: Array<[string, () => Promise<RetryLedger>]> = [
+  ['memory', async () => new MemoryLedger()],
+  [
+    'dynamodb',
+    async () => {
+      const table = `ledger-${Math.random().toString(36).slice(2, 10)}`;
+      await dynamo.createLedgerTable(table);
+      return new DynamoLedger({ table, client: dynamo.client });
+    },
+  ],
+];
+
+describe.each(ledgers)('%s ledger', (_kind, makeLedger) => {
+  it('stores, reads and forgets job records per project', async () => {
+    // Prepare
+    const ledger = await makeLedger();
+    const records = Array.from({ length: 130 }, (_, i) => recordAttempt(undefined, `job-${i}`, T0 + i));
+
+    // Act
+    await ledger.writeJobs('p1', records);
+    await ledger.writeJobs('p2', [{ jobId: 'job-0', episodeStartedAt: T0, attempts: 3, lastAttemptAt: T0, escalatedAt: T0 + 1 }]);
+    const read = await ledger.readJobs('p1', ['job-0', 'job-129', 'job-999']);
+    await ledger.endEpisodes('p1', ['job-0']);
+    const after = await ledger.readJobs('p1', records.map((r) => r.jobId));
+
+    // Assess
+    expect(read.get('job-0')).toEqual({ jobId: 'job-0', episodeStartedAt: T0, attempts: 1, lastAttemptAt: T0 });
+    expect(read.get('job-129')).toMatchObject({ attempts: 1 });
+    expect(read.has('job-999')).toBe(false);
+    expect(after.size).toBe(129);
+    expect((await ledger.readJobs('p2', ['job-0'])).get('job-0')).toMatchObject({ attempts: 3, escalatedAt: T0 + 1 });
+  });
+
+  it('gives the lease to one run at a time, until it expires or is released', async () => {
+    // Prepare
+    const ledger = await makeLedger();
+
+    // Act
+    const [a, b] = await Promise.all([ledger.acquireLease('p', 'run-a', T0, 60_000), ledger.acquireLease('p', 'run-b', T0, 60_000)]);
+    const winner = a.acquired ? 'run-a' : 'run-b';
+    const loser = a.acquired ? 'run-b' : 'run-a';
+    const whileHeld = await ledger.acquireLease('p', loser, T0 + 59_999, 60_000);
+    const afterExpiry = await ledger.acquireLease('p', loser, T0 + 60_001, 60_000);
+    await ledger.releaseLease('p', winner); // too late: not theirs any more
+    const stillHeld = await ledger.acquireLease('p', 'run-c', T0 + 60_002, 60_000);
+    await ledger.releaseLease('p', loser);
+    const afterRelease = await ledger.acquireLease('p', 'run-c', T0 + 60_003, 60_000);
+
+    // Assess
+    expect([a.acquired, b.acquired].sort()).toEqual([false, true]);
+    expect(whileHeld).toEqual({ acquired: false, heldBy: winner, heldUntil: T0 + 60_000 });
+    expect(afterExpiry).toEqual({ acquired: true });
+    expect(stillHeld).toMatchObject({ acquired: false, heldBy: loser });
+    expect(afterRelease).toEqual({ acquired: true });
+  });
+});
+
+describe('DynamoDB ledger failures', () => {
+  it('fails clearly when the table does not exist', async () => {
+    const ledger = new DynamoLedger({ table: 'no-such-table', client: dynamo.client });
+    const error = await ledger.readJobs('p', ['a']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect((error as Error).message).toMatch(/could not read job records in DynamoDB table no-such-table \(ResourceNotFoundException\): check DRS_LEDGER_TABLE/);
+  });
+});
