@@ -3,7 +3,9 @@ import { exitCodeOf } from '../lib/core/report.js';
 import { DynamoLedger } from '../lib/ledger/dynamoLedger.js';
 import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
+import { runCli } from './support/cli.js';
 import { startDynalite, type LocalDynamo } from './support/dynalite.js';
+import { emulatorEnv } from './support/emulatorEnv.js';
 import { outcomesOf, runAgainst } from './support/runAgainst.js';
 
 /** Budget, escalation, lease and verification across runs, against a real DynamoDB-compatible server. */
@@ -191,5 +193,24 @@ describe('DynamoDB unreachable', () => {
     expect(outcomesOf(report)).toEqual({ [JOB]: 'deferred' });
     expect(exitCodeOf(report)).toBe(3);
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+});
+
+describe('the ledger through the built CLI', () => {
+  it('keeps the budget between two CLI runs in DynamoDB', async () => {
+    // Prepare
+    const table = `ledger-cli-${Math.random().toString(36).slice(2, 8)}`;
+    await dynamo.createLedgerTable(table);
+    const env = { ...emulatorEnv(emulator), DRS_LEDGER_TABLE: table, DRS_LEDGER_ENDPOINT: dynamo.endpoint, AWS_REGION: 'eu-central-1' };
+
+    // Act
+    const first = await runCli(['--job', JOB], env);
+    failAgain();
+    const second = await runCli(['--job', JOB], env);
+
+    // Assess
+    expect(JSON.parse(first.stdout).jobs[0].outcome).toBe('retried');
+    expect(JSON.parse(second.stdout).jobs[0]).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/^next attempt after /) });
+    expect(second.code).toBe(1);
   });
 });
