@@ -103,6 +103,6 @@ describe('Lambda handler (middy)', () => {
 
     // Assess
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(report.jobs[0]).toMatchObject({ outcome: 'deferred' });
+    expect(report.jobs[0]).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/time budget \(DRS_DEADLINE_MS\) ran out/) });
   });
 });

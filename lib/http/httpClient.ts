@@ -216,10 +216,13 @@ export class HttpClient {
     const body = parseOtcErrorBody(result.data);
     const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
     let what: string;
-    if (result.status === 0) what = `no answer (${result.transportMessage ?? 'network error'})`;
+    // A timeout cut short by the run's budget is the budget's doing, not the network's.
+    const budgetSpent = result.status === 0 && this.deadline.expired();
+    if (budgetSpent) what = 'no answer before the time budget (DRS_DEADLINE_MS) ran out';
+    else if (result.status === 0) what = `no answer (${result.transportMessage ?? 'network error'})`;
     else if (!result.parsed) what = `HTTP ${result.status} with a body that is not JSON`;
     else what = [`HTTP ${result.status}`, body.code, body.message].filter(Boolean).join(' ');
-    const advice = ADVICE[kind];
+    const advice = budgetSpent ? undefined : ADVICE[kind];
     const message = `${operation} failed${tries}: ${what}${advice ? `. ${advice}` : ''}`;
     const options = {
       operation,
