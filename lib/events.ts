@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod's mini API: the same validation core as `zod`, but tree-shakable, so the bundle carries
+// only the handful of schema types used here (about 17 KB instead of 450 KB).
+import * as z from 'zod/mini';
 import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview } from './inputChecks.js';
 import { ConfigError } from './errors.js';
 
@@ -28,16 +30,16 @@ const TRIGGERS = ['schedule', 'event', 'manual'] as const;
 
 // Strict, so a typo such as "dryrun" is an error instead of a silent real retry.
 const payloadSchema = z.strictObject({
-  jobIds: z.array(z.string()).optional(),
-  jobs: z.array(z.strictObject({ job_id: z.string(), is_sync_re_edit: z.boolean().optional() })).optional(),
-  dryRun: z.boolean().optional(),
-  discover: z.boolean().optional(),
-  projectId: z.string().optional(),
-  region: z.string().optional(),
-  retryStatuses: z.array(z.string()).optional(),
-  batchSize: z.number().optional(),
-  concurrency: z.number().optional(),
-  trigger: z.enum(TRIGGERS).optional(),
+  jobIds: z.optional(z.array(z.string())),
+  jobs: z.optional(z.array(z.strictObject({ job_id: z.string(), is_sync_re_edit: z.optional(z.boolean()) }))),
+  dryRun: z.optional(z.boolean()),
+  discover: z.optional(z.boolean()),
+  projectId: z.optional(z.string()),
+  region: z.optional(z.string()),
+  retryStatuses: z.optional(z.array(z.string())),
+  batchSize: z.optional(z.number()),
+  concurrency: z.optional(z.number()),
+  trigger: z.optional(z.enum(TRIGGERS)),
 });
 
 // Keys that mark an envelope (SNS/SQS, EventBridge, FunctionGraph timer) rather than a payload.
@@ -92,7 +94,9 @@ function issueToError(issue: z.core.$ZodIssue, at: string): ConfigError {
   if (issue.code === 'invalid_value') {
     return new ConfigError(`${where} must be one of ${issue.values.join(', ')} (got ${preview(issue.input)})`, { field: where });
   }
-  return new ConfigError(`${where} is invalid: ${issue.message}`, { field: where });
+  // Unreachable for this schema (every issue it can raise is handled above); the mini API
+  // loads no locale, so the issue code is named instead of a generic message.
+  return new ConfigError(`${where} is invalid (${issue.code})`, { field: where });
 }
 
 /** Rejects objects nested deeper than LIMITS.eventDepth, breadth-first so a hostile input cannot overflow the stack. */

@@ -1,6 +1,54 @@
 // Bundles the two faces with esbuild: the Lambda handler (target node22, the Lambda runtime)
 // and the CLI (target node20, which FunctionGraph and this project's minimum share).
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+
+// --metafile DIR: also write esbuild's metafiles there (the benchmark reads what each bundle holds).
+const { values: cli } = parseArgs({ options: { metafile: { type: 'string' } } });
+
+const axiosDir = dirname(createRequire(import.meta.url).resolve('axios/package.json'));
+
+/**
+ * Axios without its Node-only weight. Its `node` export is a prebuilt bundle holding the http
+ * adapter (follow-redirects, proxy agents, http2, zlib streams) and form-data, which pulls in
+ * mime-db: about 200 KB that lib/http/httpClient.ts never runs, since it uses `adapter: 'fetch'`.
+ * So `axios` resolves to its own ESM sources, and the modules that load the unused adapters
+ * (http, and xhr, which needs a browser) and form-data resolve to axios's empty module, the same
+ * substitution axios's `browser` field makes. Asking for one of them then fails with axios's
+ * own "adapter … is not available in the build". Axios itself still runs on the Node platform.
+ */
+const leanAxios = {
+  name: 'lean-axios',
+  setup(bundler) {
+    const unused = ['lib/adapters/http.js', 'lib/adapters/xhr.js', 'lib/platform/node/classes/FormData.js'];
+    const left = new Set(unused.map((file) => join(axiosDir, file)));
+    bundler.onResolve({ filter: /^axios$/ }, () => ({ path: join(axiosDir, 'index.js') }));
+    bundler.onResolve({ filter: /^\.\.?\// }, (args) =>
+      args.importer.startsWith(axiosDir + sep) && left.has(resolve(args.resolveDir, args.path))
+        ? { path: join(axiosDir, 'lib', 'helpers', 'null.js') }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * pino without thread-stream (10 KB and a worker_threads load at init). thread-stream only runs
+ * pino transports (worker threads); lib/log.ts writes to a file descriptor with
+ * pino.destination instead. A transport asked for by mistake fails loudly, not silently.
+ */
+const noPinoTransports = {
+  name: 'no-pino-transports',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'left-out' }));
+    bundler.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+      contents: "module.exports = function ThreadStream() { throw new Error('pino transports are left out of this bundle (scripts/build.mjs)'); };",
+      loader: 'js',
+    }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -16,12 +64,18 @@ const common = {
   outExtension: { '.js': '.cjs' },
   outdir: 'dist',
   logLevel: 'warning',
+  plugins: [leanAxios, noPinoTransports],
+  metafile: cli.metafile !== undefined,
 };
 
-await build({ ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22' });
-await build({
-  ...common,
-  entryPoints: ['bin/drs-auto-retry.ts'],
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-});
+const bundles = {
+  autoRetry: { ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22' },
+  'drs-auto-retry': { ...common, entryPoints: ['bin/drs-auto-retry.ts'], target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+};
+
+await Promise.all(
+  Object.entries(bundles).map(async ([name, options]) => {
+    const result = await build(options);
+    if (cli.metafile !== undefined) writeFileSync(join(cli.metafile, `${name}.meta.json`), JSON.stringify(result.metafile));
+  }),
+);

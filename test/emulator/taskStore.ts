@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { prepareDetail } from './taskViews.js';
 import type { DbUseType, EmulatorProject, EmulatorTask, EmulatorTaskSeed } from './types.js';
 
 const DB_USE_TYPES: ReadonlySet<string> = new Set<DbUseType>(['migration', 'sync', 'cloudDataGuard']);
@@ -15,6 +16,8 @@ function dbPassword(id: string, side: string): string {
 /** All emulated DRS tasks; handlers read and change the records, tests get snapshots. */
 export class TaskStore {
   #tasks = new Map<string, EmulatorTask>();
+  // parent id → child ids, so a retry does not scan every task (it did: O(N) per retried job).
+  #children = new Map<string, Set<string>>();
   readonly #projects: ReadonlyMap<string, EmulatorProject>;
   readonly #defaultProjectId: string;
   // Seeds get creation times one hour apart, newest first, so listings read like the doc example.
@@ -56,6 +59,13 @@ export class TaskStore {
       retries: [],
     };
     this.#tasks.set(task.id, task);
+    // Seeding pays for the detail view's hashes, not the request that first shows the task.
+    prepareDetail(task);
+    if (task.parentId !== undefined) {
+      const siblings = this.#children.get(task.parentId) ?? new Set<string>();
+      siblings.add(task.id);
+      this.#children.set(task.parentId, siblings);
+    }
     return snapshot(task);
   }
 
@@ -96,7 +106,8 @@ export class TaskStore {
   }
 
   childrenOf(parent: EmulatorTask): EmulatorTask[] {
-    return this.live(parent.projectId).filter((t) => t.parentId === parent.id);
+    const ids = [...(this.#children.get(parent.id) ?? [])];
+    return ids.map((id) => this.#tasks.get(id)).filter((t): t is EmulatorTask => t !== undefined && !t.deleted && t.projectId === parent.projectId);
   }
 
   /** A dual-active parent: multi-write without a parent of its own, or named as parent by another task. */

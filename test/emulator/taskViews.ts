@@ -88,7 +88,29 @@ function endpoint(task: EmulatorTask, side: 'source' | 'target'): Record<string,
 }
 
 /** QueryJobResp of batch-detail: the fields a retry tool could need, plus the sensitive endpoints. */
+// The derived fields never change after a task is added; status and error fields do.
+const fixedParts = new WeakMap<EmulatorTask, Record<string, unknown>>();
+/** Renders the parts of a task's detail that never change, once, when the task is added. */
+export function prepareDetail(task: EmulatorTask): void {
+  fixedParts.set(task, renderDetail(task));
+}
+
 export function detailItem(task: EmulatorTask): Record<string, unknown> {
+  let fixed = fixedParts.get(task);
+  if (fixed === undefined) {
+    fixed = renderDetail(task);
+    fixedParts.set(task, fixed);
+  }
+  const { error_code: _code, error_message: _message, ...rest } = fixed;
+  return {
+    ...rest,
+    status: task.status,
+    ...(task.errorCode !== undefined && { error_code: task.errorCode }),
+    ...(task.errorMessage !== undefined && { error_message: task.errorMessage }),
+  };
+}
+
+function renderDetail(task: EmulatorTask): Record<string, unknown> {
   const created = task.createdAt;
   return {
     id: task.id,
