@@ -2,22 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { RunConfig } from './config.js';
 import { NO_DEADLINE, type Clock, type Deadline } from './core/deadline.js';
 import type { RetryLedger } from './core/ledger.js';
-import type { JobOutcome, ObservedTask } from './core/outcomes.js';
-import { planRetries, uniqueIds } from './core/plan.js';
+import type { JobOutcome } from './core/outcomes.js';
+import { uniqueIds } from './core/plan.js';
 import { buildReport, type Report } from './core/report.js';
 import { isFailedStatus } from './core/taskStatuses.js';
 import type { BatchRead, DbUseType, ListedTask, TaskDetail } from './drs/types.js';
 import { DB_USE_TYPES } from './drs/types.js';
 import { AuthError, DrsAutoRetryError } from './errors.js';
-import { executePlan, type RetryPort } from './execute.js';
+import type { RetryPort } from './execute.js';
 import { MemoryLedger } from './ledger/memoryLedger.js';
+import { RetryPipeline } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './runLedger.js';
 import { verifyRetried } from './verify.js';
 
 /** The DRS calls a run makes (DrsClient fits it; tests and the benchmark may hand in others). */
 export interface DrsPort extends RetryPort {
   listJobs(dbUseType: DbUseType): Promise<ListedTask[]>;
-  batchDetail(ids: readonly string[]): Promise<BatchRead<TaskDetail>>;
+  /** Reads statuses in pages; `onChunk` gets each page as it arrives. */
+  batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>>;
 }
 
 /** A DRS connection for one project, made once credentials are known to work. */
@@ -56,9 +58,10 @@ const toRunError = (error: unknown): RunError =>
     : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 
 /**
- * One run, end to end: targets → lease → one read phase (batch-detail) → plan → budget →
- * retry in chunks → verify → report. It never throws for DRS or ledger trouble: a run-level
- * failure is the report's `error`, and the jobs it could not handle are `deferred`.
+ * One run, end to end: targets → lease → status read (batch-detail), with each page planned,
+ * budgeted and retried in batches as it arrives → verify → report. It never throws for DRS or
+ * ledger trouble: a run-level failure is the report's `error`, and the jobs it could not handle
+ * are `deferred`.
  */
 export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Promise<Report> {
   const clock = deps.clock ?? Date.now;
@@ -114,114 +117,84 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
     }
   }
 
+  const session = new LedgerSession(ledger, state.projectId, config.ledger, clock);
+  let pipeline: RetryPipeline | undefined;
+  const merged = { decisions: false, retries: false };
   try {
-    const session = new LedgerSession(ledger, state.projectId, config.ledger, clock);
-    const read = await readTargets(config, context.drs, state.targets, (error) => (runError ??= toRunError(error)), log, runId);
-    state.targets = read.targets;
-    if (!read.observed) return finish();
+    const discovered = await discover(config, context.drs, state.targets, log, runId);
+    state.targets = discovered.targets;
+    if (discovered.error) {
+      // The configured jobs are still handled; the report says discovery failed.
+      runError ??= toRunError(discovered.error);
+      if (discovered.error instanceof AuthError) return finish();
+    }
 
-    const plan = planRetries({
-      jobIds: state.targets,
-      observed: read.observed,
-      unread: read.unread,
+    pipeline = new RetryPipeline({
+      drs: context.drs,
       retryStatuses: new Set(config.retryStatuses),
       batchSize: config.batchSize,
       reEditAll: config.reEdit,
+      dryRun: config.dryRun,
+      parents: discovered.parents,
+      session,
+      onProgress: deps.onProgress,
     });
-    outcomes.push(...plan.settled);
-    const planned = plan.chunks.flat();
-
-    if (config.dryRun) {
-      for (const job of planned) outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent' });
-      return finish();
+    const started = pipeline;
+    let read: BatchRead<TaskDetail> | undefined;
+    try {
+      read = await context.drs.batchDetail(state.targets, (page) => started.accept(page));
+    } catch (error) {
+      runError ??= toRunError(error);
     }
+    await pipeline.finish();
+    outcomes.push(...pipeline.outcomes);
+    merged.decisions = true;
+    if (pipeline.runError) runError ??= pipeline.runError;
+    // Not one status came back: DRS is unreachable for us, which is a run-level failure.
+    if (read && read.items.length === 0 && read.failures.length > 0) runError ??= toRunError(read.failures[0]?.error);
+    log?.info({ runId, read: pipeline.read, retried: pipeline.allowed.length }, 'status read and retries done');
 
-    await session.load(read.observed);
-    const gated = await session.gate(planned);
-    outcomes.push(...gated.settled);
-    const chunks: (typeof planned)[] = [];
-    for (let i = 0; i < gated.allowed.length; i += config.batchSize) chunks.push(gated.allowed.slice(i, i + config.batchSize));
-
-    log?.info({ runId, toRetry: gated.allowed.length, chunks: chunks.length, heldBack: gated.settled.length }, 'retrying');
-    let settled = 0;
-    const executed = await executePlan({ settled: [], chunks }, context.drs, (count) => {
-      settled += count;
-      deps.onProgress?.(settled, gated.allowed.length);
-    });
-    if (executed.runError) runError ??= executed.runError;
-    await session.recordRun(gated.allowed, executed.outcomes);
-
+    if (!config.dryRun) await session.recordRun(pipeline.allowed, pipeline.retryOutcomes);
     const verifyAfterMs = config.ledger.verifyAfterMs;
-    if (verifyAfterMs !== undefined) {
-      const verified = await verifyRetried(executed.outcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
+    if (verifyAfterMs !== undefined && !config.dryRun) {
+      const verified = await verifyRetried(pipeline.retryOutcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
       if (verified.skipped) log?.warn({ runId, reason: verified.skipped }, 'verification skipped');
       outcomes.push(...verified.outcomes);
     } else {
-      outcomes.push(...executed.outcomes);
+      outcomes.push(...pipeline.retryOutcomes);
     }
+    merged.retries = true;
     return finish();
   } catch (error) {
-    // The ledger failed: without it the budget and the lease cannot be kept, so stop here.
+    // The ledger failed: without it the budget and the lease cannot be kept, so stop here. What
+    // was decided or sent before still gets its outcome.
     runError ??= toRunError(error);
+    if (pipeline && !merged.decisions) outcomes.push(...pipeline.outcomes);
+    if (pipeline && !merged.retries) outcomes.push(...pipeline.retryOutcomes);
     return finish();
   } finally {
     if (!config.dryRun) await ledger.releaseLease(state.projectId, runId).catch((error: unknown) => log?.warn({ runId, error: toRunError(error) }, 'could not release the run lease; it expires by itself'));
   }
 }
 
-interface ReadResult {
-  targets: string[];
-  observed?: Map<string, ObservedTask>;
-  unread: Map<string, string>;
-}
-
-/** Discovery (optional) and the one status read; reports failures through `fail`. */
-async function readTargets(
+/** With DRS_DISCOVER: lists every scenario and adds the tasks in a failed status. */
+async function discover(
   config: RunConfig,
   drs: DrsPort,
   configured: string[],
-  fail: (error: unknown) => void,
   log: RunLogger | undefined,
   runId: string,
-): Promise<ReadResult> {
-  let targets = configured;
+): Promise<{ targets: string[]; parents: Set<string>; error?: unknown }> {
   const parents = new Set<string>();
-  const unread = new Map<string, string>();
-  if (config.discover) {
-    try {
-      const lists = await Promise.all(DB_USE_TYPES.map((type) => drs.listJobs(type)));
-      const found = lists.flat().filter((task) => isFailedStatus(task.status));
-      for (const task of found) if (task.isParent) parents.add(task.id);
-      targets = uniqueIds([...targets, ...found.map((t) => t.id)]);
-      log?.info({ runId, discovered: found.length, added: targets.length - configured.length }, 'discovery done');
-    } catch (error) {
-      // The configured jobs are still handled; the report says discovery failed.
-      fail(error);
-      if (error instanceof AuthError) return { targets, unread };
-    }
-  }
-  let read: BatchRead<TaskDetail>;
+  if (!config.discover) return { targets: configured, parents };
   try {
-    read = await drs.batchDetail(targets);
+    const lists = await Promise.all(DB_USE_TYPES.map((type) => drs.listJobs(type)));
+    const found = lists.flat().filter((task) => isFailedStatus(task.status));
+    for (const task of found) if (task.isParent) parents.add(task.id);
+    const targets = uniqueIds([...configured, ...found.map((t) => t.id)]);
+    log?.info({ runId, discovered: found.length, added: targets.length - configured.length }, 'discovery done');
+    return { targets, parents };
   } catch (error) {
-    fail(error);
-    return { targets, unread };
+    return { targets: configured, parents, error };
   }
-  const observed = new Map<string, ObservedTask>();
-  for (const task of read.items) {
-    observed.set(task.id, {
-      id: task.id,
-      status: task.status,
-      errorCode: task.errorCode,
-      errorMessage: task.errorMessage,
-      isDualActiveParent: parents.has(task.id) || (task.multiWrite && task.parentId === undefined),
-    });
-  }
-  for (const failure of read.failures) {
-    for (const id of failure.ids) unread.set(id, `status could not be read: ${failure.error.message}`);
-  }
-  // Not one status came back: DRS is unreachable for us, which is a run-level failure.
-  if (read.items.length === 0 && read.failures.length > 0) fail(read.failures[0]?.error);
-  log?.info({ runId, read: read.items.length, unread: unread.size }, 'status read done');
-  return { targets, observed, unread };
 }

@@ -13,7 +13,7 @@ const ATTEMPTED: ReadonlySet<JobOutcome['outcome']> = new Set(['retried', 'retry
  * bookkeeping after the retries. Every method talks to the ledger once, in bulk.
  */
 export class LedgerSession {
-  private records = new Map<string, JobRecord>();
+  private readonly records = new Map<string, JobRecord>();
 
   constructor(
     private readonly ledger: RetryLedger,
@@ -23,12 +23,14 @@ export class LedgerSession {
   ) {}
 
   /**
-   * Reads the episodes of the observed jobs and ends those of jobs seen healthy again (running
-   * or complete): their budget starts afresh the next time they fail.
+   * Reads the episodes of one page of observed jobs and ends those of jobs seen healthy again
+   * (running or complete): their budget starts afresh the next time they fail.
    */
   async load(observed: ReadonlyMap<string, ObservedTask>): Promise<void> {
-    this.records = await this.ledger.readJobs(this.projectId, [...observed.keys()]);
-    const recovered = [...this.records.keys()].filter((id) => {
+    // Pages load concurrently: each adds its own records, none replaces another's.
+    const found = await this.ledger.readJobs(this.projectId, [...observed.keys()]);
+    for (const [id, record] of found) this.records.set(id, record);
+    const recovered = [...found.keys()].filter((id) => {
       const status = observed.get(id)?.status;
       return status !== undefined && NON_FAILED_STATUSES.has(status);
     });

@@ -34,7 +34,7 @@ describe('drs-auto-retry CLI', () => {
     const report = JSON.parse(result.stdout) as Report;
     expect(report).toMatchObject({ schemaVersion: 1, trigger: 'manual', region: 'eu-de', dryRun: false });
     expect(report.summary).toMatchObject({ requested: 2, retried: 1, skipped: 1 });
-    expect(result.stderr).toContain('"msg":"status read done"');
+    expect(result.stderr).toContain('"msg":"status read and retries done"');
   });
 
   it('exits 1 when a job needs attention', async () => {

@@ -214,3 +214,21 @@ describe('the ledger through the built CLI', () => {
     expect(second.code).toBe(1);
   });
 });
+
+describe('the budget over many pages read at once', () => {
+  it('holds back every job with a recent attempt, whichever page it came in', async () => {
+    // Prepare: 250 jobs (three pages), each retried a minute ago; every fifth has recovered since
+    const ids = Array.from({ length: 250 }, (_, i) => `${String(i).padStart(8, '0')}-7777-4777-8777-777777777jb101`);
+    ids.forEach((id, i) => emulator.addTask({ id, status: i % 5 === 0 ? 'INCRE_TRANSFER_STARTED' : 'FULL_TRANSFER_FAILED' }));
+    await ledger.writeJobs(emulator.defaults.project.id, ids.map((jobId) => ({ jobId, episodeStartedAt: T0 - 60 * MIN, attempts: 1, lastAttemptAt: T0 - MIN })));
+    emulator.setLatency(10);
+
+    // Act
+    const report = await runAgainst(emulator, { event: { jobIds: ids, concurrency: 3 }, deps: { ledger, clock } });
+
+    // Assess
+    expect(report.summary).toMatchObject({ requested: 250, deferred: 200, skipped: 50, retried: 0 });
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+    expect((await ledger.readJobs(report.projectId, ids)).size).toBe(200);
+  });
+});

@@ -53,8 +53,8 @@ export class DrsClient {
   }
 
   /** Status of each id (`POST /jobs/batch-status`), read in chunks with explicit `page_req`. */
-  batchStatus(ids: readonly string[]): Promise<BatchRead<TaskStatus>> {
-    return this.readInChunks<QueryJobStatusResp, TaskStatus>('batch-status', ids, toTaskStatus);
+  batchStatus(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskStatus>) => void): Promise<BatchRead<TaskStatus>> {
+    return this.readInChunks<QueryJobStatusResp, TaskStatus>('batch-status', ids, toTaskStatus, onChunk);
   }
 
   /**
@@ -62,15 +62,8 @@ export class DrsClient {
    * (`POST /jobs/batch-detail`). Only those fields are kept: the raw answer holds database
    * passwords and must never be logged or stored.
    */
-  batchDetail(ids: readonly string[]): Promise<BatchRead<TaskDetail>> {
-    return this.readInChunks<QueryJobResp, TaskDetail>('batch-detail', ids, (item) => ({
-      ...toTaskStatus(item),
-      name: str(item.name),
-      multiWrite: item.multi_write === true,
-      parentId: str(item.parent_id),
-      masterJobId: str(item.master_job_id),
-      dbUseType: str(item.db_use_type),
-    }));
+  batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>> {
+    return this.readInChunks<QueryJobResp, TaskDetail>('batch-detail', ids, toTaskDetail, onChunk);
   }
 
   /** Every task of one scenario (`POST /jobs`), all pages, with dual-active children flattened. */
@@ -122,32 +115,43 @@ export class DrsClient {
   }
 
   /**
-   * Reads ids in chunks of one page each, all chunks concurrently (under the limit). A chunk
-   * that fails is reported in `failures`; an authentication failure fails the whole read.
+   * Reads ids in chunks of one page each, all chunks concurrently (under the limit), and hands
+   * each chunk to `onChunk` as soon as it is read, so the caller can act on it while the rest
+   * is still in flight. A chunk that fails is reported in `failures`; an authentication
+   * failure fails the whole read (after every chunk has settled).
    */
   private async readInChunks<W extends QueryJobStatusResp, T extends TaskStatus>(
     operation: 'batch-status' | 'batch-detail',
     ids: readonly string[],
     convert: (item: W) => T,
+    onChunk?: (chunk: BatchRead<T>) => void,
   ): Promise<BatchRead<T>> {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += this.perPage) chunks.push(ids.slice(i, i + this.perPage));
-    const settled = await Promise.allSettled(chunks.map((chunk) => this.readChunk(operation, chunk, convert)));
-    const read: BatchRead<T> = { items: [], failures: [] };
-    settled.forEach((outcome, index) => {
-      if (outcome.status === 'fulfilled') {
-        read.items.push(...outcome.value.items);
-        read.failures.push(...outcome.value.failures);
-        return;
-      }
-      if (outcome.reason instanceof AuthError) throw outcome.reason;
-      const error =
-        outcome.reason instanceof DrsAutoRetryError
-          ? outcome.reason
-          : new DrsAutoRetryError(`DRS ${operation} failed: ${String(outcome.reason)}`, { code: 'INTERNAL', cause: outcome.reason });
-      read.failures.push({ ids: chunks[index] ?? [], error });
-    });
-    return read;
+    const parts: BatchRead<T>[] = [];
+    let refused: AuthError | undefined;
+    await Promise.all(
+      chunks.map(async (chunk, index) => {
+        let part: BatchRead<T>;
+        try {
+          part = await this.readChunk(operation, chunk, convert);
+        } catch (error) {
+          if (error instanceof AuthError) {
+            refused ??= error;
+            return;
+          }
+          const failure =
+            error instanceof DrsAutoRetryError
+              ? error
+              : new DrsAutoRetryError(`DRS ${operation} failed: ${String(error)}`, { code: 'INTERNAL', cause: error });
+          part = { items: [], failures: [{ ids: chunk, error: failure }] };
+        }
+        parts[index] = part;
+        onChunk?.(part);
+      }),
+    );
+    if (refused) throw refused;
+    return { items: parts.flatMap((p) => p.items), failures: parts.flatMap((p) => p.failures) };
   }
 
   private async readChunk<W extends QueryJobStatusResp, T extends TaskStatus>(
@@ -189,6 +193,17 @@ export class DrsClient {
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function toTaskDetail(item: QueryJobResp): TaskDetail {
+  return {
+    ...toTaskStatus(item),
+    name: str(item.name),
+    multiWrite: item.multi_write === true,
+    parentId: str(item.parent_id),
+    masterJobId: str(item.master_job_id),
+    dbUseType: str(item.db_use_type),
+  };
+}
 
 function toTaskStatus(item: QueryJobStatusResp): TaskStatus {
   return {

@@ -1,0 +1,106 @@
+import type { JobOutcome, ObservedTask } from './core/outcomes.js';
+import { planRetries, type PlannedJob } from './core/plan.js';
+import type { BatchRead, TaskDetail } from './drs/types.js';
+import { executePlan, type RetryPort } from './execute.js';
+import type { LedgerSession } from './runLedger.js';
+
+export interface PipelineOptions {
+  drs: RetryPort;
+  retryStatuses: ReadonlySet<string>;
+  batchSize: number;
+  reEditAll: boolean;
+  dryRun: boolean;
+  /** Dual-active parents found by listing (batch-detail tells the others). */
+  parents: ReadonlySet<string>;
+  session: LedgerSession;
+  onProgress?: (settled: number, total: number) => void;
+}
+
+/**
+ * Plans and retries while the status read is still going: each page of statuses is classified
+ * and gated as soon as it arrives, and a retry batch goes out whenever `batchSize` retryable
+ * jobs are waiting. Reads and retries share one queue of DRS_CONCURRENCY slots, so no slot idles
+ * at a phase boundary, and the batches are as full as in a read-everything-first run.
+ */
+export class RetryPipeline {
+  /** Every outcome settled so far (classification, budget, retries). */
+  readonly outcomes: JobOutcome[] = [];
+  /** Jobs whose retry went (or goes) out: the ledger counts their attempts. */
+  readonly allowed: PlannedJob[] = [];
+  /** The retries' own outcomes, for the ledger and for verification. */
+  readonly retryOutcomes: JobOutcome[] = [];
+  runError: { code: string; message: string } | undefined;
+  read = 0;
+
+  private waiting: PlannedJob[] = [];
+  private readonly pages: Promise<void>[] = [];
+  private readonly batches: Promise<void>[] = [];
+  private sent = 0;
+
+  constructor(private readonly options: PipelineOptions) {}
+
+  /** Takes one page of the status read (the DRS client calls this as pages arrive). */
+  accept(page: BatchRead<TaskDetail>): void {
+    this.pages.push(this.handle(page));
+  }
+
+  /** Sends what is left, waits for every batch, and rethrows the first ledger failure. */
+  async finish(): Promise<void> {
+    const pages = await Promise.allSettled(this.pages);
+    this.dispatch(this.waiting.splice(0));
+    // Every batch is waited for, even after a failure: a retry in flight must get its outcome.
+    const batches = await Promise.allSettled(this.batches);
+    const failed = [...pages, ...batches].find((p): p is PromiseRejectedResult => p.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async handle(page: BatchRead<TaskDetail>): Promise<void> {
+    const observed = new Map<string, ObservedTask>();
+    for (const task of page.items) {
+      observed.set(task.id, {
+        id: task.id,
+        status: task.status,
+        errorCode: task.errorCode,
+        errorMessage: task.errorMessage,
+        isDualActiveParent: this.options.parents.has(task.id) || (task.multiWrite && task.parentId === undefined),
+      });
+    }
+    const unread = new Map<string, string>();
+    for (const failure of page.failures) {
+      for (const id of failure.ids) unread.set(id, `status could not be read: ${failure.error.message}`);
+    }
+    this.read += page.items.length;
+    const plan = planRetries({
+      jobIds: [...observed.keys(), ...unread.keys()],
+      observed,
+      unread,
+      retryStatuses: this.options.retryStatuses,
+      batchSize: this.options.batchSize,
+      reEditAll: this.options.reEditAll,
+    });
+    this.outcomes.push(...plan.settled);
+    const planned = plan.chunks.flat();
+    if (this.options.dryRun) {
+      for (const job of planned) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent' });
+      return;
+    }
+    await this.options.session.load(observed);
+    const gated = await this.options.session.gate(planned);
+    this.outcomes.push(...gated.settled);
+    this.allowed.push(...gated.allowed);
+    this.waiting.push(...gated.allowed);
+    while (this.waiting.length >= this.options.batchSize) this.dispatch(this.waiting.splice(0, this.options.batchSize));
+  }
+
+  private dispatch(batch: PlannedJob[]): void {
+    if (batch.length === 0) return;
+    this.batches.push(
+      executePlan({ settled: [], chunks: [batch] }, this.options.drs).then((result) => {
+        this.retryOutcomes.push(...result.outcomes);
+        if (result.runError) this.runError ??= result.runError;
+        this.sent += result.outcomes.length;
+        this.options.onProgress?.(this.sent, this.allowed.length);
+      }),
+    );
+  }
+}
