@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '../lib/config.js';
 import { createDeadline } from '../lib/core/deadline.js';
 import type { Report } from '../lib/core/report.js';
-import { ConfigError, DrsAutoRetryError } from '../lib/errors.js';
+import { ConfigError, DrsAutoRetryError, keepClassName } from '../lib/errors.js';
 import { normaliseEvent } from '../lib/events.js';
 import { createLogger } from '../lib/log.js';
 import { runAndNotify } from '../lib/runAndNotify.js';
@@ -18,6 +18,10 @@ export const LAMBDA_SAFETY_MARGIN_MS = 10_000;
 
 /** The run failed as a whole (authentication, DRS unreachable); `report` holds the details. */
 export class RunFailedError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'RunFailedError');
+  }
+
   constructor(readonly report: Report) {
     super(`drs-auto-retry run ${report.runId} failed: ${report.error?.message ?? 'unknown error'}`, {
       code: report.error?.code ?? 'RUN_FAILED',

@@ -3,7 +3,19 @@
  * DrsAutoRetryError, so faces can tell "we know what went wrong" from a bug, and map it to an
  * exit code. Messages say what the user should do; they never carry a secret.
  */
+/**
+ * Bundles are minified, which renames classes; Lambda and `serverless invoke local` report an
+ * error's type by name. Each class states its name here so that it survives minification.
+ */
+export function keepClassName(errorClass: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(errorClass, 'name', { value: name });
+}
+
 export class DrsAutoRetryError extends Error {
+  static {
+    keepClassName(this, 'DrsAutoRetryError');
+  }
+
   /** A stable, machine-readable code for reports (e.g. `CONFIG_INVALID`, `DRS.M01503`). */
   readonly code: string;
 
@@ -16,6 +28,10 @@ export class DrsAutoRetryError extends Error {
 
 /** Bad configuration or input (env, event, argv). Nothing was sent to DRS. Exit code 2. */
 export class ConfigError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'ConfigError');
+  }
+
   /** The field or variable at fault, e.g. `DRS_BATCH_SIZE` or `event.jobIds[3]`. */
   readonly field: string | undefined;
 
@@ -28,6 +44,10 @@ export class ConfigError extends DrsAutoRetryError {
 
 /** IAM refused or could not issue a token, or the AK/SK was rejected. */
 export class AuthError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'AuthError');
+  }
+
   readonly status: number | undefined;
 
   constructor(message: string, options: { code?: string; status?: number; cause?: unknown } = {}) {
@@ -50,6 +70,10 @@ export interface DrsItemResult {
  * code and message, and, where DRS sent them, the per-item results of a batch call.
  */
 export class ApiError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'ApiError');
+  }
+
   /** HTTP status, or 0 when no answer arrived (reset, timeout, DNS). */
   readonly status: number;
   /** The service's own error code (`DRS.M01503`, `APIG.0308`, `SMN.0006`), or a transport code. */
@@ -86,6 +110,10 @@ export class ApiError extends DrsAutoRetryError {
 
 /** The run's time budget (DRS_DEADLINE_MS) is spent: no new request may start. */
 export class DeadlineExceededError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'DeadlineExceededError');
+  }
+
   constructor(operation: string) {
     super(`${operation}: the run's time budget (DRS_DEADLINE_MS) is spent; the job is left for the next run`, {
       code: 'DEADLINE_EXCEEDED',

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
@@ -38,6 +39,19 @@ export interface LoggerOptions {
   stream?: DestinationStream;
 }
 
+/**
+ * Synchronous writes to a file descriptor: a Lambda may freeze right after returning, and the
+ * CLI sets exitCode instead of exiting, so nothing may sit in a buffer. (pino's own
+ * sonic-boom is left out of the bundle; this is all of it that the tool needs.)
+ */
+function fdStream(fd: 1 | 2): DestinationStream {
+  return {
+    write(line: string) {
+      writeSync(fd, line);
+    },
+  };
+}
+
 /** The structured JSON logger of both faces. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -48,8 +62,6 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    // Synchronous writes: a Lambda may freeze right after returning, and the CLI sets
-    // exitCode instead of exiting, so nothing buffered is lost.
-    options.stream ?? pino.destination({ fd: options.fd, sync: true }),
+    options.stream ?? fdStream(options.fd),
   );
 }

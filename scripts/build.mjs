@@ -35,16 +35,20 @@ const leanAxios = {
 };
 
 /**
- * pino without thread-stream (10 KB and a worker_threads load at init). thread-stream only runs
- * pino transports (worker threads); lib/log.ts writes to a file descriptor with
- * pino.destination instead. A transport asked for by mistake fails loudly, not silently.
+ * pino without the parts lib/log.ts never runs: transports (thread-stream, worker threads, and
+ * pino's transport and multistream modules) and sonic-boom (pino.destination), since lib/log.ts
+ * hands pino its own synchronous stream. About 25 KB. A left-out part asked for by mistake fails
+ * loudly, not silently.
  */
 const noPinoTransports = {
   name: 'no-pino-transports',
   setup(bundler) {
-    bundler.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'left-out' }));
+    bundler.onResolve({ filter: /^(thread-stream|sonic-boom)$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
+    bundler.onResolve({ filter: /^\.\/(lib\/)?(transport|multistream)$/ }, (args) =>
+      args.importer.includes(`${sep}pino${sep}`) ? { path: args.path, namespace: 'left-out' } : undefined,
+    );
     bundler.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
-      contents: "module.exports = function ThreadStream() { throw new Error('pino transports are left out of this bundle (scripts/build.mjs)'); };",
+      contents: "module.exports = function leftOut() { throw new Error('pino transports and destinations are left out of this bundle (scripts/build.mjs)'); };",
       loader: 'js',
     }));
   },
@@ -57,8 +61,6 @@ const common = {
   minify: true,
   sourcemap: false,
   legalComments: 'none',
-  // Error classes keep their names: Lambda reports errorType from them.
-  keepNames: true,
   // The Lambda runtime provides the AWS SDK v3.
   external: ['@aws-sdk/*'],
   outExtension: { '.js': '.cjs' },

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { LeaseResult, RetryLedger } from '../core/ledger.js';
 import type { JobRecord } from '../core/retryBudget.js';
-import { DrsAutoRetryError } from '../errors.js';
+import { DrsAutoRetryError, keepClassName } from '../errors.js';
 
 /** DynamoDB's own per-call limits. */
 const MAX_GET = 100;
@@ -34,6 +34,10 @@ export interface DynamoLedgerOptions {
 
 /** The ledger could not be read or written: the run fails clearly rather than go on without it. */
 export class LedgerError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'LedgerError');
+  }
+
   constructor(message: string, cause: unknown) {
     super(message, { code: 'LEDGER_UNAVAILABLE', cause });
     this.name = 'LedgerError';

@@ -1,4 +1,4 @@
-import { ApiError, AuthError, DrsAutoRetryError } from '../errors.js';
+import { ApiError, AuthError, DrsAutoRetryError, keepClassName } from '../errors.js';
 import { clip } from './reportParts.js';
 import type { SinkName } from './sink.js';
 
@@ -15,6 +15,10 @@ const MAX_DETAIL = 200;
 
 /** A sink could not even try (e.g. SMN without credentials). */
 export class SinkError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'SinkError');
+  }
+
   constructor(message: string) {
     super(message, { code: 'NOTIFY_FAILED' });
     this.name = 'SinkError';
