@@ -115,6 +115,12 @@ function accountingProblems(report: Report | undefined, emulator: Emulator, w: W
   return problems.slice(0, 20);
 }
 
+/** NODE_OPTIONS from serverless.yml's provider environment, if it sets any. */
+export function deployedNodeOptions(): { NODE_OPTIONS?: string } {
+  const match = /^ {4}NODE_OPTIONS: *(.+)$/m.exec(readFileSync('serverless.yml', 'utf8'));
+  return match?.[1] ? { NODE_OPTIONS: match[1].trim() } : {};
+}
+
 /**
  * One engine run against a fresh emulator; never throws for a bad run, it reports problems.
  * @param nodeArgs extra node flags for the child, e.g. `--cpu-prof`.
@@ -125,8 +131,15 @@ export async function runEngine(w: Workload, nodeArgs: string[] = []): Promise<E
   const measureFile = join(dir, 'measure.json');
   try {
     const ids = jobIds(w.n);
-    // A clean environment: nothing from the caller's shell (DRS_*, OS_*, NODE_OPTIONS) leaks in.
-    const env = { ...emulatorEnv(emulator), PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', BENCH_MEASURE_FILE: measureFile };
+    // A clean environment: nothing from the caller's shell (DRS_*, OS_*, NODE_OPTIONS) leaks in,
+    // but the V8 flags the function is deployed with do, so memory and time are the deployable's.
+    const env = {
+      ...emulatorEnv(emulator),
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'warn',
+      BENCH_MEASURE_FILE: measureFile,
+      ...deployedNodeOptions(),
+    };
     const args = ['--event', '-', '--batch-size', String(w.batchSize), '--concurrency', String(w.concurrency), '--format', 'json'];
     const cpuBefore = process.cpuUsage();
     const child = await runChild(env, nodeArgs, args, JSON.stringify({ jobIds: ids }));

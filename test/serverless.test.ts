@@ -107,7 +107,9 @@ describe('serverless package (offline, no credentials)', () => {
     const role = JSON.stringify(resources.find((r) => r.Type === 'AWS::IAM::Role')?.Properties);
     expect(role).toContain('"Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:DeleteItem","dynamodb:BatchGetItem","dynamodb:BatchWriteItem"],"Resource":{"Fn::GetAtt":["LedgerTable","Arn"]}');
     expect(role).not.toMatch(/dynamodb:\*/);
-    expect(fn?.Properties).toMatchObject({ Environment: { Variables: { DRS_LEDGER_TABLE: 'drs-auto-retry-ledger-prod', DRS_MAX_ATTEMPTS: '3' } } });
+    expect(fn?.Properties).toMatchObject({
+      Environment: { Variables: { DRS_LEDGER_TABLE: 'drs-auto-retry-ledger-prod', DRS_MAX_ATTEMPTS: '3', NODE_OPTIONS: '--max-semi-space-size=2' } },
+    });
     // Secrets are dynamic references, never values
     expect(template).toContain('{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_PASSWORD}}');
   });
