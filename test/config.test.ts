@@ -9,7 +9,7 @@ import {
   NEVER_RETRY_STATUSES,
   RETRYABLE_STATUSES,
 } from '../lib/config.js';
-import { ConfigError } from '../lib/errors.js';
+import { catchConfigError } from './support/catchConfigError.js';
 import type { EventPayload, RunRequest } from '../lib/events.js';
 
 type Env = Record<string, string | undefined>;
@@ -20,15 +20,6 @@ function manual(payload: EventPayload = {}): RunRequest {
   return { trigger: 'manual', payload };
 }
 
-function catchConfigError(act: () => unknown): ConfigError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
 
 describe('loadConfig defaults', () => {
   it('fills every default from a minimal token environment', () => {

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StaticTokenAuthorizer } from '../lib/auth/staticToken.js';
-import { IamPasswordTokenProvider } from '../lib/auth/iamPasswordToken.js';
 import { DrsClient } from '../lib/drs/drsClient.js';
 import { ApiError } from '../lib/errors.js';
 import { HttpClient } from '../lib/http/httpClient.js';
-import { DEFAULT_PROJECT, DEFAULT_USER, startEmulator, type Emulator } from './emulator/index.js';
+import { DEFAULT_PROJECT, startEmulator, type Emulator } from './emulator/index.js';
+import { emulatorTokenProvider } from './support/emulatorEnv.js';
 
 let emulator: Emulator;
 let drs: DrsClient;
@@ -27,13 +27,7 @@ beforeAll(async () => {
       { id: id(951), status: 'CREATE_FAILED' },
     ],
   });
-  const tokens = new IamPasswordTokenProvider(http(), {
-    authUrl: `${emulator.url}/v3`,
-    username: DEFAULT_USER.name,
-    password: DEFAULT_USER.password,
-    domainName: DEFAULT_USER.domain,
-    projectId: DEFAULT_PROJECT.id,
-  });
+  const tokens = emulatorTokenProvider(emulator, http());
   drs = new DrsClient({ http: http(), authorizer: tokens, endpoint: emulator.url, projectId: DEFAULT_PROJECT.id, concurrency: 3 });
 });
 afterAll(() => emulator.close());
@@ -193,11 +187,5 @@ describe('DrsClient.batchRetry', () => {
 });
 
 function tokensFor() {
-  return new IamPasswordTokenProvider(http(), {
-    authUrl: `${emulator.url}/v3`,
-    username: DEFAULT_USER.name,
-    password: DEFAULT_USER.password,
-    domainName: DEFAULT_USER.domain,
-    projectId: DEFAULT_PROJECT.id,
-  });
+  return emulatorTokenProvider(emulator, http());
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../lib/errors.js';
+import { catchConfigError } from './support/catchConfigError.js';
 import { normaliseEvent, parseEventJson, type Trigger } from '../lib/events.js';
 
-function catchConfigError(act: () => unknown): ConfigError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
 
 function sns(...messages: unknown[]) {
   return {

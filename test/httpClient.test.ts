@@ -5,6 +5,7 @@ import { createDeadline } from '../lib/core/deadline.js';
 import { ApiError, AuthError, DeadlineExceededError } from '../lib/errors.js';
 import { HttpClient, type RetryNotice } from '../lib/http/httpClient.js';
 import { DEFAULT_PROJECT, DEFAULT_USER, startEmulator, type Emulator, type FaultKind } from './emulator/index.js';
+import { emulatorTokenProvider } from './support/emulatorEnv.js';
 
 let emulator: Emulator;
 let token: IamPasswordTokenProvider;
@@ -23,13 +24,7 @@ function client(notices: RetryNotice[] = [], overrides: Partial<ConstructorParam
 
 beforeAll(async () => {
   emulator = await startEmulator({ tasks: [{ id: '3f1c9a52-7d4e-4b8a-9e21-5c6d0a1jb101', status: 'FULL_TRANSFER_FAILED' }] });
-  token = new IamPasswordTokenProvider(client(), {
-    authUrl: `${emulator.url}/v3`,
-    username: DEFAULT_USER.name,
-    password: DEFAULT_USER.password,
-    domainName: DEFAULT_USER.domain,
-    projectId: DEFAULT_PROJECT.id,
-  });
+  token = emulatorTokenProvider(emulator, client());
 });
 afterAll(() => emulator.close());
 afterEach(() => {

@@ -1,9 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AkSkAuthorizer } from '../lib/auth/akskSigner.js';
-import { IamPasswordTokenProvider } from '../lib/auth/iamPasswordToken.js';
 import type { NotifySettings } from '../lib/config.js';
-import { HttpClient, type RequestAuthorizer } from '../lib/http/httpClient.js';
+import { type RequestAuthorizer } from '../lib/http/httpClient.js';
 import {
   createSinks,
   renderSlackMessage,
@@ -12,7 +11,8 @@ import {
   sendNotifications,
   type SinkDependencies,
 } from '../lib/notify/index.js';
-import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, DEFAULT_USER, startEmulator, type Emulator } from './emulator/index.js';
+import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, startEmulator, type Emulator } from './emulator/index.js';
+import { emulatorTokenProvider } from './support/emulatorEnv.js';
 import { mixed } from './fixtures/reports.js';
 import { startReceiver, type Answer, type Receiver } from './fixtures/receiver.js';
 
@@ -32,13 +32,7 @@ async function receiver(answer: (hit: number) => Answer): Promise<Receiver> {
 
 const settings = (extra: Partial<NotifySettings>): NotifySettings => ({ on: 'always', ...extra });
 const iamToken = () =>
-  new IamPasswordTokenProvider(new HttpClient({ timeoutMs: 2_000 }), {
-    authUrl: `${emulator.url}/v3`,
-    username: DEFAULT_USER.name,
-    password: DEFAULT_USER.password,
-    domainName: DEFAULT_USER.domain,
-    projectId: DEFAULT_PROJECT.id,
-  });
+  emulatorTokenProvider(emulator);
 
 beforeAll(async () => {
   emulator = await startEmulator();

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AkSkAuthorizer } from '../lib/auth/akskSigner.js';
-import { IamPasswordTokenProvider } from '../lib/auth/iamPasswordToken.js';
 import { StaticTokenAuthorizer } from '../lib/auth/staticToken.js';
 import type { NotifySettings } from '../lib/config.js';
 import type { NotificationResult } from '../lib/core/report.js';
-import { HttpClient, type RequestAuthorizer } from '../lib/http/httpClient.js';
+import { type RequestAuthorizer } from '../lib/http/httpClient.js';
 import { createSinks, renderSlackMessage, renderSmnMessage, renderTeamsMessage, sendNotifications } from '../lib/notify/index.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, DEFAULT_USER, startEmulator, type Emulator } from './emulator/index.js';
 import { mixed, runFailed } from './fixtures/reports.js';
 import { startReceiver, type ReceivedRequest, type Receiver } from './fixtures/receiver.js';
-import { leakedSecrets } from './support/emulatorEnv.js';
+import { emulatorTokenProvider, leakedSecrets } from './support/emulatorEnv.js';
 
 const SIGNING_KEY = 'sup3r-s3cret-signing-key-0001!!';
 const WEBHOOK_SECRET = `whsec_${Buffer.from(SIGNING_KEY).toString('base64')}`;
@@ -47,13 +46,7 @@ const smnWith = (authorizer: RequestAuthorizer) => ({
 
 /** The password login DRS would use: IAM issues a token, which SMN then gets. */
 const passwordAuthorizer = () =>
-  new IamPasswordTokenProvider(new HttpClient({ timeoutMs: 2_000 }), {
-    authUrl: `${emulator.url}/v3`,
-    username: DEFAULT_USER.name,
-    password: DEFAULT_USER.password,
-    domainName: DEFAULT_USER.domain,
-    projectId: DEFAULT_PROJECT.id,
-  });
+  emulatorTokenProvider(emulator);
 
 /** Everything a receiver got, but the one header that is meant to be derived from the secret. */
 const visibleToReceivers = (requests: ReceivedRequest[]) =>

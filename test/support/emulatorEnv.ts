@@ -1,3 +1,5 @@
+import { IamPasswordTokenProvider } from '../../lib/auth/iamPasswordToken.js';
+import { HttpClient } from '../../lib/http/httpClient.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, DEFAULT_USER, type Emulator } from '../emulator/index.js';
 
 /** Which credentials a test run uses against the emulator. */
@@ -34,4 +36,15 @@ export function secretsInPlay(emulator: Emulator, extra: string[] = []): string[
 export function leakedSecrets(outputs: readonly string[], secrets: readonly string[]): string[] {
   const all = outputs.join('\n');
   return secrets.filter((secret) => all.includes(secret));
+}
+
+/** The password login against the emulator's default user and project, as DRS would use it. */
+export function emulatorTokenProvider(emulator: Emulator, http: HttpClient = new HttpClient({ timeoutMs: 2_000 })): IamPasswordTokenProvider {
+  return new IamPasswordTokenProvider(http, {
+    authUrl: `${emulator.url}/v3`,
+    username: DEFAULT_USER.name,
+    password: DEFAULT_USER.password,
+    domainName: DEFAULT_USER.domain,
+    projectId: DEFAULT_PROJECT.id,
+  });
 }
