@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
 import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
-import { runCli as runBuiltCli, type CliResult } from './support/cli.js';
+import { CLI, runCli as runBuiltCli, type CliResult } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './support/emulatorEnv.js';
 
 let emulator: Emulator;
@@ -141,5 +142,32 @@ describe('drs-auto-retry CLI', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);
+  });
+});
+
+describe('on a terminal', () => {
+  it('defaults to the text report and shows progress for more than 100 jobs', async () => {
+    // Prepare: 150 failed tasks, and a pseudo-terminal from util-linux `script`
+    const ids = Array.from({ length: 150 }, (_, i) => `${String(i).padStart(8, '0')}-3333-4333-8333-333333333jb101`);
+    for (const id of ids) emulator.addTask({ id, status: 'INCRE_TRANSFER_FAILED' });
+    const dir = mkdtempSync(join(tmpdir(), 'drs-tty-'));
+    const eventFile = join(dir, 'event.json');
+    writeFileSync(eventFile, JSON.stringify({ jobIds: ids, batchSize: 20 }));
+    const env = { PATH: process.env.PATH ?? '', ...emulatorEnv(emulator), LOG_LEVEL: 'warn' };
+
+    // Act
+    const result = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" --event "${eventFile}"`, '/dev/null'], { env });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+
+    // Assess
+    expect(result).toMatch(/\rretried 20\/1[05]0 jobs/);
+    expect(result).toMatch(/\rretried 150\/150 jobs/);
+    expect(result).toMatch(/DRS auto-retry — 150 retried/);
+    expect(result).not.toMatch(/"schemaVersion"/);
   });
 });
