@@ -79,14 +79,13 @@ export class RetryPipeline {
       reEditAll: this.options.reEditAll,
     });
     this.outcomes.push(...plan.settled);
-    const planned = plan.chunks.flat();
+    await this.options.session.load(observed);
+    const gated = await this.options.session.gate(plan.chunks.flat());
+    this.outcomes.push(...gated.settled);
     if (this.options.dryRun) {
-      for (const job of planned) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent' });
+      for (const job of gated.allowed) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent' });
       return;
     }
-    await this.options.session.load(observed);
-    const gated = await this.options.session.gate(planned);
-    this.outcomes.push(...gated.settled);
     this.allowed.push(...gated.allowed);
     this.waiting.push(...gated.allowed);
     while (this.waiting.length >= this.options.batchSize) this.dispatch(this.waiting.splice(0, this.options.batchSize));

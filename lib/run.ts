@@ -117,7 +117,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
     }
   }
 
-  const session = new LedgerSession(ledger, state.projectId, config.ledger, clock);
+  const session = new LedgerSession(ledger, state.projectId, config.ledger, clock, config.dryRun);
   let pipeline: RetryPipeline | undefined;
   const merged = { decisions: false, retries: false };
   try {
@@ -129,7 +129,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
       if (discovered.error instanceof AuthError) return finish();
     }
 
-    pipeline = new RetryPipeline({
+    const current = new RetryPipeline({
       drs: context.drs,
       retryStatuses: new Set(config.retryStatuses),
       batchSize: config.batchSize,
@@ -139,29 +139,29 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
       session,
       onProgress: deps.onProgress,
     });
-    const started = pipeline;
+    pipeline = current;
     let read: BatchRead<TaskDetail> | undefined;
     try {
-      read = await context.drs.batchDetail(state.targets, (page) => started.accept(page));
+      read = await context.drs.batchDetail(state.targets, (page) => current.accept(page));
     } catch (error) {
       runError ??= toRunError(error);
     }
-    await pipeline.finish();
-    outcomes.push(...pipeline.outcomes);
+    await current.finish();
+    outcomes.push(...current.outcomes);
     merged.decisions = true;
-    if (pipeline.runError) runError ??= pipeline.runError;
+    if (current.runError) runError ??= current.runError;
     // Not one status came back: DRS is unreachable for us, which is a run-level failure.
     if (read && read.items.length === 0 && read.failures.length > 0) runError ??= toRunError(read.failures[0]?.error);
-    log?.info({ runId, read: pipeline.read, retried: pipeline.allowed.length }, 'status read and retries done');
+    log?.info({ runId, read: current.read, retried: current.allowed.length }, 'status read and retries done');
 
-    if (!config.dryRun) await session.recordRun(pipeline.allowed, pipeline.retryOutcomes);
+    await session.recordRun(current.allowed, current.retryOutcomes);
     const verifyAfterMs = config.ledger.verifyAfterMs;
     if (verifyAfterMs !== undefined && !config.dryRun) {
-      const verified = await verifyRetried(pipeline.retryOutcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
+      const verified = await verifyRetried(current.retryOutcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
       if (verified.skipped) log?.warn({ runId, reason: verified.skipped }, 'verification skipped');
       outcomes.push(...verified.outcomes);
     } else {
-      outcomes.push(...pipeline.retryOutcomes);
+      outcomes.push(...current.retryOutcomes);
     }
     merged.retries = true;
     return finish();

@@ -20,6 +20,8 @@ export class LedgerSession {
     private readonly projectId: string,
     private readonly settings: LedgerSettings,
     private readonly clock: () => number,
+    /** A dry run reads the budgets, to say what a real run would do, but changes nothing. */
+    private readonly readOnly = false,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class LedgerSession {
       return status !== undefined && NON_FAILED_STATUSES.has(status);
     });
     if (recovered.length === 0) return;
-    await this.ledger.endEpisodes(this.projectId, recovered);
+    if (!this.readOnly) await this.ledger.endEpisodes(this.projectId, recovered);
     for (const id of recovered) this.records.delete(id);
   }
 
@@ -44,7 +46,7 @@ export class LedgerSession {
     const policy = { maxAttempts: this.settings.maxAttempts, backoffBaseMs: this.settings.backoffBaseMs, backoffCapMs: BACKOFF_CAP_MS };
     const result = gateByBudget(planned, this.records, this.clock(), policy);
     if (result.escalated.length > 0) {
-      await this.ledger.writeJobs(this.projectId, result.escalated);
+      if (!this.readOnly) await this.ledger.writeJobs(this.projectId, result.escalated);
       for (const record of result.escalated) this.records.set(record.jobId, record);
     }
     return { allowed: result.allowed, settled: result.settled };
@@ -55,6 +57,7 @@ export class LedgerSession {
    * every failed job seen for the first time, even if it was not sent this run.
    */
   async recordRun(allowed: readonly PlannedJob[], outcomes: readonly JobOutcome[]): Promise<void> {
+    if (this.readOnly) return;
     const now = this.clock();
     const byId = new Map(outcomes.map((o) => [o.jobId, o]));
     const changed: JobRecord[] = [];

@@ -232,3 +232,23 @@ describe('the budget over many pages read at once', () => {
     expect((await ledger.readJobs(report.projectId, ids)).size).toBe(200);
   });
 });
+
+describe('a dry run with a ledger', () => {
+  it('says what a real run would do with the budgets, and changes nothing', async () => {
+    // Prepare: one job retried a minute ago, one whose budget is spent
+    const projectId = emulator.defaults.project.id;
+    await ledger.writeJobs(projectId, [
+      { jobId: JOB, episodeStartedAt: T0 - 60 * MIN, attempts: 1, lastAttemptAt: T0 - MIN },
+      { jobId: OTHER, episodeStartedAt: T0 - 60 * MIN, attempts: 3, lastAttemptAt: T0 - 30 * MIN },
+    ]);
+    const before = await ledger.readJobs(projectId, [JOB, OTHER]);
+
+    // Act
+    const report = await runAgainst(emulator, { event: { jobIds: [JOB, OTHER, demoJobId('syncIncreFailed')], dryRun: true }, deps: { ledger, clock } });
+
+    // Assess
+    expect(outcomesOf(report)).toEqual({ [JOB]: 'deferred', [OTHER]: 'needs_attention', [demoJobId('syncIncreFailed')]: 'would_retry' });
+    expect(await ledger.readJobs(projectId, [JOB, OTHER, demoJobId('syncIncreFailed')])).toEqual(before);
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+});
