@@ -44,7 +44,7 @@ export class RetryPipeline {
     this.pages.push(this.handle(page));
   }
 
-  /** Sends what is left, waits for every batch, and rethrows the first ledger failure. */
+  /** Sends what is left, waits for every batch (and its ledger record), and rethrows the first ledger failure. */
   async finish(): Promise<void> {
     const pages = await Promise.allSettled(this.pages);
     this.dispatch(this.waiting.splice(0));
@@ -92,14 +92,17 @@ export class RetryPipeline {
   }
 
   private dispatch(batch: PlannedJob[]): void {
-    if (batch.length === 0) return;
-    this.batches.push(
-      executePlan({ settled: [], chunks: [batch] }, this.options.drs).then((result) => {
-        this.retryOutcomes.push(...result.outcomes);
-        if (result.runError) this.runError ??= result.runError;
-        this.sent += result.outcomes.length;
-        this.options.onProgress?.(this.sent, this.allowed.length);
-      }),
-    );
+    if (batch.length > 0) this.batches.push(this.retry(batch));
+  }
+
+  private async retry(batch: PlannedJob[]): Promise<void> {
+    const result = await executePlan({ settled: [], chunks: [batch] }, this.options.drs);
+    // The outcomes are kept before the ledger write: a ledger failure must not lose a job.
+    this.retryOutcomes.push(...result.outcomes);
+    if (result.runError) this.runError ??= result.runError;
+    this.sent += result.outcomes.length;
+    this.options.onProgress?.(this.sent, this.allowed.length);
+    // Recorded per batch, while other requests are in flight, rather than after the last one.
+    await this.options.session.recordBatch(batch, result.outcomes);
   }
 }

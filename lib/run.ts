@@ -154,7 +154,6 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
     if (read && read.items.length === 0 && read.failures.length > 0) runError ??= toRunError(read.failures[0]?.error);
     log?.info({ runId, read: current.read, retried: current.allowed.length }, 'status read and retries done');
 
-    await session.recordRun(current.allowed, current.retryOutcomes);
     const verifyAfterMs = config.ledger.verifyAfterMs;
     if (verifyAfterMs !== undefined && !config.dryRun) {
       const verified = await verifyRetried(current.retryOutcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });

@@ -10,7 +10,7 @@ const ATTEMPTED: ReadonlySet<JobOutcome['outcome']> = new Set(['retried', 'retry
 
 /**
  * The ledger's part of one run, for one project: episodes, the budget gate, and the
- * bookkeeping after the retries. Every method talks to the ledger once, in bulk.
+ * bookkeeping of each retry batch. Every method talks to the ledger once, in bulk.
  */
 export class LedgerSession {
   private readonly records = new Map<string, JobRecord>();
@@ -53,10 +53,11 @@ export class LedgerSession {
   }
 
   /**
-   * Counts each retry that reached DRS against its job's budget, and opens an episode for
-   * every failed job seen for the first time, even if it was not sent this run.
+   * Counts each retry of one answered batch that reached DRS against its job's budget, and opens
+   * an episode for every job of the batch seen failed for the first time, even if its retry did
+   * not reach DRS. Called per batch, so the writes overlap the requests still in flight.
    */
-  async recordRun(allowed: readonly PlannedJob[], outcomes: readonly JobOutcome[]): Promise<void> {
+  async recordBatch(allowed: readonly PlannedJob[], outcomes: readonly JobOutcome[]): Promise<void> {
     if (this.readOnly) return;
     const now = this.clock();
     const byId = new Map(outcomes.map((o) => [o.jobId, o]));

@@ -1,38 +1,12 @@
 // Bundles the two faces with esbuild: the Lambda handler (target node22, the Lambda runtime)
 // and the CLI (target node20, which FunctionGraph and this project's minimum share).
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 // --metafile DIR: also write esbuild's metafiles there (the benchmark reads what each bundle holds).
 const { values: cli } = parseArgs({ options: { metafile: { type: 'string' } } });
-
-const axiosDir = dirname(createRequire(import.meta.url).resolve('axios/package.json'));
-
-/**
- * Axios without its Node-only weight. Its `node` export is a prebuilt bundle holding the http
- * adapter (follow-redirects, proxy agents, http2, zlib streams) and form-data, which pulls in
- * mime-db: about 200 KB that lib/http/httpClient.ts never runs, since it uses `adapter: 'fetch'`.
- * So `axios` resolves to its own ESM sources, and the modules that load the unused adapters
- * (http, and xhr, which needs a browser) and form-data resolve to axios's empty module, the same
- * substitution axios's `browser` field makes. Asking for one of them then fails with axios's
- * own "adapter … is not available in the build". Axios itself still runs on the Node platform.
- */
-const leanAxios = {
-  name: 'lean-axios',
-  setup(bundler) {
-    const unused = ['lib/adapters/http.js', 'lib/adapters/xhr.js', 'lib/platform/node/classes/FormData.js'];
-    const left = new Set(unused.map((file) => join(axiosDir, file)));
-    bundler.onResolve({ filter: /^axios$/ }, () => ({ path: join(axiosDir, 'index.js') }));
-    bundler.onResolve({ filter: /^\.\.?\// }, (args) =>
-      args.importer.startsWith(axiosDir + sep) && left.has(resolve(args.resolveDir, args.path))
-        ? { path: join(axiosDir, 'lib', 'helpers', 'null.js') }
-        : undefined,
-    );
-  },
-};
 
 /**
  * pino without the parts lib/log.ts never runs: transports (thread-stream, worker threads, and
@@ -66,7 +40,7 @@ const common = {
   outExtension: { '.js': '.cjs' },
   outdir: 'dist',
   logLevel: 'warning',
-  plugins: [leanAxios, noPinoTransports],
+  plugins: [noPinoTransports],
   metafile: cli.metafile !== undefined,
 };
 

@@ -204,7 +204,7 @@ describe('faults', () => {
     const report = await runAgainst(emulator, { event: { jobIds: [demo('fullTransferFailed')] } });
 
     // Assess
-    expect(report.error?.code).toBe('ERR_NETWORK');
+    expect(report.error?.code).toBe('ECONNRESET');
     expect(outcomesOf(report)).toEqual({ [demo('fullTransferFailed')]: 'deferred' });
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
   });

@@ -1,4 +1,3 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { NO_DEADLINE, type Deadline } from '../core/deadline.js';
 import { ApiError, AuthError, DeadlineExceededError } from '../errors.js';
 import { parseOtcErrorBody } from './otcErrorBody.js';
@@ -11,6 +10,7 @@ import {
   type FailureKind,
   type RetryOptions,
 } from './retryPolicy.js';
+import { exchange } from './transport.js';
 
 /** A request as a credential sees it: what AK/SK signs, or what a token is added to. */
 export interface SignableRequest {
@@ -91,6 +91,9 @@ interface Attempt {
   transportMessage?: string;
 }
 
+/** Names the tool to the APIs' operators, without a version that would need keeping in sync. */
+const USER_AGENT = 'drs-auto-retry';
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -99,7 +102,6 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * deadline, and errors that never carry a header (and so never a token or a signature).
  */
 export class HttpClient {
-  private readonly axios: AxiosInstance;
   private readonly retry: RetryOptions;
   private readonly deadline: Deadline;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -110,15 +112,6 @@ export class HttpClient {
     this.deadline = options.deadline ?? NO_DEADLINE;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
-    this.axios = axios.create({
-      // The fetch adapter keeps the bundle small (no form-data/mime-db) and reuses connections.
-      adapter: 'fetch',
-      // A redirect could carry X-Auth-Token to another host: never follow one.
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: [(raw: unknown) => raw],
-      validateStatus: () => true,
-    });
   }
 
   /** Sends the request, retrying within the bounds; resolves only with a 2xx answer. */
@@ -173,42 +166,25 @@ export class HttpClient {
   }
 
   private async send(request: HttpRequest, body: string, auth: Record<string, string>): Promise<Attempt> {
-    const timeout = Math.max(1, Math.min(this.options.timeoutMs, this.deadline.remainingMs()));
-    let response: AxiosResponse<string>;
-    try {
-      response = await this.axios.request<string>({
-        method: request.method,
-        url: request.url,
-        data: request.method === 'GET' ? undefined : body,
-        headers: { ...this.baseHeaders(request), ...auth, accept: 'application/json' },
-        timeout,
-        transitional: { clarifyTimeoutError: true },
-      });
-    } catch (error) {
-      // Only the code and message are kept: the axios error holds the request headers.
-      const code = axios.isAxiosError(error) ? (error.code ?? 'NETWORK') : 'NETWORK';
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const detail = cause?.code ?? cause?.message;
-      const message = error instanceof Error ? error.message : String(error);
-      return {
-        status: 0,
-        headers: {},
-        data: undefined,
-        parsed: false,
-        transportCode: code,
-        transportMessage: detail ? `${message} (${detail})` : message,
-      };
+    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, this.deadline.remainingMs()));
+    // A redirect could carry X-Auth-Token to another host: the transport never follows one.
+    const response = await exchange({
+      method: request.method,
+      url: request.url,
+      headers: { ...this.baseHeaders(request), ...auth, accept: 'application/json', 'user-agent': USER_AGENT },
+      body: request.method === 'GET' ? '' : body,
+      timeoutMs,
+    });
+    if (!response.ok) {
+      return { status: 0, headers: {}, data: undefined, parsed: false, transportCode: response.code, transportMessage: response.message };
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (typeof value === 'string') headers[name.toLowerCase()] = value;
-    }
-    const raw = typeof response.data === 'string' ? response.data : '';
-    if (raw.trim() === '') return { status: response.status, headers, data: undefined, parsed: true };
+    const { status, headers } = response;
+    const raw = response.text;
+    if (raw.trim() === '') return { status, headers, data: undefined, parsed: true };
     try {
-      return { status: response.status, headers, data: JSON.parse(raw) as unknown, parsed: true };
+      return { status, headers, data: JSON.parse(raw) as unknown, parsed: true };
     } catch {
-      return { status: response.status, headers, data: undefined, parsed: false, raw };
+      return { status, headers, data: undefined, parsed: false, raw };
     }
   }
 

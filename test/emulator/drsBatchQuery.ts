@@ -2,7 +2,7 @@ import { duplicates, invalidRequest, ITEM_ERRORS, pageExceeded, pageInvalid, par
 import { isInteger, isRecord, type ParsedBody } from './json.js';
 import type { ApiResponse } from './responses.js';
 import type { TaskStore } from './taskStore.js';
-import { detailItem, itemError, statusItem } from './taskViews.js';
+import { detailItemJson, itemError, statusItem } from './taskViews.js';
 import type { EmulatorTask } from './types.js';
 
 /** batch-status and batch-detail: same body `{jobs, page_req}`, same paging, different item shape. */
@@ -64,12 +64,12 @@ export function handleBatchQuery(
   const pageIds = slicePage(ids, page);
   if (!Array.isArray(pageIds)) return pageIds;
 
-  const render: (task: EmulatorTask) => Record<string, unknown> = kind === 'status' ? statusItem : detailItem;
+  const render = (task: EmulatorTask): string => (kind === 'status' ? JSON.stringify(statusItem(task)) : detailItemJson(task));
   const results = pageIds.map((id) => {
     const found = tasks.lookup(projectId, id);
     if (found.kind === 'found') return render(found.task);
-    return itemError(id, found.kind === 'deleted' ? ITEM_ERRORS.deleted : ITEM_ERRORS.notFound);
+    return JSON.stringify(itemError(id, found.kind === 'deleted' ? ITEM_ERRORS.deleted : ITEM_ERRORS.notFound));
   });
   // count is the number of ids asked for, not the page size, so a client can tell how many pages remain.
-  return { status: 200, body: { results, count: ids.length } };
+  return { status: 200, body: undefined, json: `{"results":[${results.join(',')}],"count":${ids.length}}` };
 }

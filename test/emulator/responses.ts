@@ -6,6 +6,8 @@ export interface ApiResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** The body as JSON text already (big answers joined from cached parts); sent instead of `body`. */
+  json?: string;
 }
 
 /** DRS, IAM and the API gateway share `{error_code, error_msg}`. */
@@ -33,7 +35,7 @@ export const NOT_FOUND: ApiResponse = errorResponse(
 /** Writes `response` unless the socket is already gone (closed emulator, aborted client). */
 export function sendResponse(res: ServerResponse, response: ApiResponse): void {
   if (res.destroyed || res.headersSent) return;
-  const payload = Buffer.from(JSON.stringify(response.body), 'utf8');
+  const payload = Buffer.from(response.json ?? JSON.stringify(response.body), 'utf8');
   res.writeHead(response.status, {
     'Content-Type': 'application/json;charset=UTF-8',
     'Content-Length': String(payload.length),
