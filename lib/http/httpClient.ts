@@ -129,7 +129,7 @@ export class HttpClient {
         const data = result.parsed ? result.data : result.raw;
         return { status: result.status, headers: result.headers, data: data as T, attempts: attempt };
       }
-      const kind = classifyFailure(result.status, error.code, result.parsed);
+      const kind = classifyFailure(result.status, error.code, result.parsed, result.transportCode);
       if (kind === 'unauthorized' && request.authorizer && !refreshed && request.authorizer.invalidate(sentAuth)) {
         // A token that expired mid-run is refreshed once, and the call repeated at once.
         refreshed = true;
@@ -216,6 +216,8 @@ export class HttpClient {
 
 const ADVICE: Partial<Record<FailureKind, string>> = {
   network: 'Check DRS_ENDPOINT / OS_AUTH_URL and the network path to them',
+  untrusted:
+    "The endpoint's TLS certificate is not trusted: check DRS_ENDPOINT / OS_AUTH_URL, and for a private CA set NODE_EXTRA_CA_CERTS to its PEM file",
   throttled: 'DRS is throttling; lower DRS_CONCURRENCY or run less often',
   unauthorized: 'The credentials were refused: check them, and that they are allowed to use DRS in this project',
 };

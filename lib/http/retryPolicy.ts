@@ -19,6 +19,8 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxAttempts: 4, baseDelayMs
 export type FailureKind =
   /** No answer: reset, refused, timeout, truncated body. */
   | 'network'
+  /** No TLS connection: the endpoint's certificate is not trusted, or not for this host. */
+  | 'untrusted'
   /** 5xx, or a gateway's HTML page. */
   | 'server'
   /** 429, 400 DRS.M01503, or APIG.0308: the API asks us to slow down. */
@@ -35,9 +37,27 @@ const THROTTLE_CODES = new Set(['DRS.M01503', 'APIG.0308']);
 /** Codes that mean "your token is no good" (besides a bare 401). */
 const INVALID_TOKEN_CODES = new Set(['DRS.M00100', 'APIG.1002', 'APIG.0307', 'IAM.0066', 'IAM.0067']);
 
-/** Classifies an answer (or its absence, status 0) for the retry loop. */
-export function classifyFailure(status: number, apiCode: string | undefined, bodyParsed: boolean): FailureKind {
-  if (status === 0) return 'network';
+/** Node's codes for a certificate it will not trust: no second attempt changes that. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Classifies an answer (or its absence, status 0, with the transport's error code) for the
+ * retry loop.
+ */
+export function classifyFailure(status: number, apiCode: string | undefined, bodyParsed: boolean, transportCode?: string): FailureKind {
+  if (status === 0) return transportCode !== undefined && CERTIFICATE_CODES.has(transportCode) ? 'untrusted' : 'network';
   if (status === 429 || (apiCode !== undefined && THROTTLE_CODES.has(apiCode))) return 'throttled';
   if (status === 401 || (status === 403 && apiCode !== undefined && INVALID_TOKEN_CODES.has(apiCode))) {
     return 'unauthorized';

@@ -62,11 +62,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     log,
     latencyMs: () => latencyMs,
+    ...(options.tls && { tls: options.tls }),
   });
   url = server.url;
 
   return {
     url,
+    connections: () => server.connections(),
     defaults: { user: { ...DEFAULT_USER }, accessKey: { ...DEFAULT_ACCESS_KEY }, project: { ...DEFAULT_PROJECT } },
     addTask: (seed) => tasks.add(seed),
     getTask: (id) => tasks.snapshot(id),

@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { authKindOf } from './auth.js';
@@ -19,11 +20,15 @@ export interface ServerParts {
   log: RequestLog;
   /** Read per request, so `setLatency` applies to the next request. */
   latencyMs: () => number;
+  /** Serve HTTPS with this identity instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /** A listening server that can be torn down without waiting for anything. */
 export interface RunningServer {
   url: string;
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer than requests). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -101,14 +106,17 @@ export async function startServer(port: number, parts: ServerParts): Promise<Run
     sendResponse(res, response);
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     // A client that disconnects mid-body rejects readBody; the close listener has logged it already.
     handle(req, res).catch(() => res.socket?.destroy());
-  });
+  };
+  const server = parts.tls ? createTlsServer(parts.tls, onRequest) : createServer(onRequest);
+  let accepted = 0;
   // Longer than typical client keep-alive pools, so an idle socket is never closed under a client
   // that is about to reuse it (a classic source of flaky ECONNRESET in tests).
   server.keepAliveTimeout = 65_000;
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -124,7 +132,8 @@ export async function startServer(port: number, parts: ServerParts): Promise<Run
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `${parts.tls ? 'https' : 'http'}://127.0.0.1:${actualPort}`,
+    connections: () => accepted,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();

@@ -115,12 +115,16 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Latency added to every request; defaults to 0. */
   latencyMs?: number;
+  /** Serve HTTPS with this identity (PEM) instead of plain HTTP; see test/fixtures/tls. */
+  tls?: { key: string; cert: string };
 }
 
 /** A running emulator serving IAM, DRS and SMN on one origin. */
 export interface Emulator {
-  /** `http://127.0.0.1:PORT`; OS_AUTH_URL is `${url}/v3`, DRS and SMN endpoints are `url`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`); OS_AUTH_URL is `${url}/v3`, DRS and SMN endpoints are `url`. */
   url: string;
+  /** TCP connections accepted so far: fewer than the requests when clients keep them alive. */
+  connections(): number;
   defaults: { user: EmulatorUser; accessKey: EmulatorAccessKey; project: EmulatorProject };
   addTask(seed: EmulatorTaskSeed): EmulatorTask;
   getTask(id: string): EmulatorTask | undefined;
