@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
 import { ApiError } from '../lib/errors.js';
@@ -37,11 +38,11 @@ async function emulatorWith(options: Parameters<typeof startEmulator>[0] = {}): 
   return emulator;
 }
 
-async function listen(handler: (res: ServerResponse, path: string) => void): Promise<{ server: Server; url: string; requests: string[] }> {
+async function listen(handler: (res: ServerResponse, acceptEncoding: string) => void): Promise<{ server: Server; url: string; requests: string[] }> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(req.url ?? '');
-    handler(res, req.url ?? '');
+    handler(res, req.headers['accept-encoding'] ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(
@@ -141,6 +142,72 @@ describe('answers', () => {
     expect((error as ApiError).message).toMatch(/larger than 16777216 bytes/);
     await expect.poll(() => cutOff).toBe(true);
     expect(written).toBeLessThan(64);
+  });
+
+  it('asks for compressed answers and reads them: a status page travels at a tenth of its size', async () => {
+    // Prepare
+    const page = { results: Array.from({ length: 100 }, (_, i) => ({ id: `job-${i}`, status: 'INCRE_TRANSFER_STARTED', description: 'x'.repeat(500) })), count: 100 };
+    const json = JSON.stringify(page);
+    const compressed = gzipSync(json);
+    const asked: string[] = [];
+    const { url } = await listen((res, acceptEncoding) => {
+      asked.push(acceptEncoding);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(compressed.length) });
+      res.end(compressed);
+    });
+
+    // Act
+    const answer = await oneAttempt().request({ operation: 'DRS batch-detail', method: 'POST', url, body: {} });
+
+    // Assess
+    expect(asked).toEqual(['gzip, deflate']);
+    expect(compressed.length).toBeLessThan(json.length / 10);
+    expect(answer.data).toEqual(page);
+  });
+
+  it('stops unpacking a small compressed answer that would grow beyond the cap', async () => {
+    // Prepare: 64 MB of spaces, about 64 KB gzipped.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    const { url } = await listen((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+
+    // Act
+    const error = await oneAttempt()
+      .request({ operation: 'DRS batch-detail', method: 'POST', url, body: {} })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(bomb.length).toBeLessThan(MAX_ANSWER_BYTES / 100);
+    expect((error as ApiError).apiCode).toBe('ERR_ANSWER_TOO_LARGE');
+  });
+
+  it('names a corrupt compressed answer, and a coding it did not ask for', async () => {
+    // Prepare
+    const corrupt = await listen((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(Buffer.from('this is not gzip'));
+    });
+    const brotli = await listen((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' });
+      res.end(Buffer.from([0x0b, 0x01, 0x80, 0x7b, 0x7d, 0x03]));
+    });
+
+    // Act
+    const [first, second] = await Promise.all(
+      [corrupt.url, brotli.url].map((url) =>
+        oneAttempt()
+          .request({ operation: 'DRS batch-detail', method: 'POST', url, body: {} })
+          .catch((e: unknown) => e as ApiError),
+      ),
+    );
+
+    // Assess
+    expect((first as ApiError).apiCode).toBe('Z_DATA_ERROR');
+    expect((first as ApiError).message).toMatch(/compressed answer is corrupt/);
+    expect((second as ApiError).apiCode).toBe('ERR_CONTENT_ENCODING');
+    expect((second as ApiError).message).toMatch(/encoded as "br", which was not asked for/);
   });
 
   it('returns a redirect as it is, and never carries the token to where it points', async () => {

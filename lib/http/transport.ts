@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 
 /**
  * One HTTP exchange on node's own client (node:http / node:https). Not axios or fetch: per
@@ -12,7 +14,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 export interface TransportRequest {
   method: 'GET' | 'POST';
   url: string;
-  /** Lower-case names; `host` and `content-length` are set here. */
+  /** Lower-case names; `host`, `content-length` and `accept-encoding` are set here. */
   headers: Record<string, string>;
   /** The exact body text ('' for none). */
   body: string;
@@ -26,8 +28,9 @@ export type TransportResult =
   | { ok: false; code: string; message: string };
 
 /**
- * A status page is ~150 KB; an answer far beyond any DRS, IAM or SMN page is a broken gateway or
- * a wrong endpoint, and reading it whole could exhaust a small function's memory.
+ * A status page is ~160 KB; an answer far beyond any DRS, IAM or SMN page is a broken gateway or
+ * a wrong endpoint, and reading it whole could exhaust a small function's memory. Counted after
+ * decompression, so a small compressed answer cannot unpack into gigabytes either.
  */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
@@ -42,6 +45,15 @@ const flatten = (headers: IncomingHttpHeaders): Record<string, string> => {
   }
   return flat;
 };
+
+/** The answer's body, decompressed; undefined for a coding that was not asked for. */
+function decoded(answer: IncomingMessage): Readable | undefined {
+  const coding = (answer.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return answer;
+  if (coding === 'gzip' || coding === 'x-gzip') return answer.pipe(createGunzip());
+  if (coding === 'deflate') return answer.pipe(createInflate());
+  return undefined;
+}
 
 /** Sends one request and reads the whole answer. Redirects are returned, never followed. */
 export function exchange(request: TransportRequest): Promise<TransportResult> {
@@ -73,26 +85,35 @@ export function exchange(request: TransportRequest): Promise<TransportResult> {
     };
     const timer = setTimeout(() => fail('ETIMEDOUT', `no complete answer within ${request.timeoutMs} ms`), request.timeoutMs);
 
-    const headers: Record<string, string> = { ...request.headers };
+    // Status pages are JSON that compresses ~10:1, which counts over a WAN; and without the header
+    // a server may pick any coding (RFC 9110), so name the ones decoded here.
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate', ...request.headers };
     if (request.body !== '') headers['content-length'] = String(Buffer.byteLength(request.body));
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     try {
       client = send(url, { method: request.method, headers, agent: agents[url.protocol] }, (answer: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        answer.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (bytes > MAX_ANSWER_BYTES) fail('ERR_ANSWER_TOO_LARGE', `the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-          else chunks.push(chunk);
-        });
-        answer.on('end', () =>
-          settle({ ok: true, status: answer.statusCode ?? 0, headers: flatten(answer.headers), text: Buffer.concat(chunks, bytes).toString('utf8') }),
-        );
         answer.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ECONNRESET', error.message));
         // A connection that closes before the end of the body, without an error event on some Node versions.
         answer.on('close', () => {
           if (!answer.complete) fail('ECONNRESET', 'the connection closed before the answer was complete');
         });
+        const body = decoded(answer);
+        if (body === undefined) {
+          fail('ERR_CONTENT_ENCODING', `the answer is encoded as "${answer.headers['content-encoding']?.slice(0, 40)}", which was not asked for`);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        body.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes <= MAX_ANSWER_BYTES) return void chunks.push(chunk);
+          body.destroy();
+          fail('ERR_ANSWER_TOO_LARGE', `the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+        });
+        body.on('end', () =>
+          settle({ ok: true, status: answer.statusCode ?? 0, headers: flatten(answer.headers), text: Buffer.concat(chunks, bytes).toString('utf8') }),
+        );
+        if (body !== answer) body.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERR_CONTENT_ENCODING', `the compressed answer is corrupt: ${error.message}`));
       });
     } catch (error) {
       // Refused before sending, e.g. a header value with a line break. Node's message would quote
