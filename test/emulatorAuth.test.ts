@@ -66,6 +66,25 @@ describe('authentication of DRS and SMN calls', () => {
     expect(restored.status).toBe(200);
   });
 
+  it('the expire-tokens fault kills every token at the request that meets it, later ones too', async () => {
+    // Prepare
+    const old = await issueToken(emulator);
+    emulator.faults.add({ route: 'batch-retry', kind: 'expire-tokens' });
+    const status = (t: string) => post<ErrorBody>(drs('/batch-status'), { jobs: ['x'] }, { 'X-Auth-Token': t });
+    // Act
+    const before = await status(old);
+    const hit = await post<ErrorBody>(drs('/batch-retry-task'), { jobs: [{ job_id: newId() }] }, { 'X-Auth-Token': old });
+    const after = await status(old);
+    const later = await status(await issueToken(emulator));
+    emulator.faults.clear();
+    const restored = await status(await issueToken(emulator));
+    // Assess
+    expect(before.status).toBe(200);
+    expect([hit.status, hit.body.error_code]).toEqual([403, 'DRS.M00100']);
+    expect([after.status, later.status]).toEqual([403, 403]);
+    expect(restored.status).toBe(200);
+  });
+
   it('reproduces the official SDK-HMAC-SHA256 test vector', () => {
     // Prepare
     const parts = {

@@ -47,21 +47,17 @@ const cells = FAULTS.flatMap((fault) => (['token', 'status read', 'listing', 're
 describe('fault matrix: a persistent fault in the SMN sink', () => {
   it.each(FAULTS)('%s while publishing → the sink reports it, the run is unchanged', async (fault) => {
     // Prepare
-    if (fault === 'token-expiry') emulator.faults.add({ route: 'smn', kind: 'latency', ms: 1, times: Infinity });
+    // Token expiry: every token dies when the publish arrives, the refreshed one too.
+    if (fault === 'token-expiry') emulator.faults.add({ route: 'smn', kind: 'expire-tokens', times: Infinity });
     else emulator.faults.add({ route: 'smn', kind: fault, times: fault === 'latency' ? 1 : Infinity, ms: 100, retryAfterSeconds: 0 });
-    const run = runAgainst(emulator, {
+
+    // Act
+    const report = await runAgainst(emulator, {
       env: { NOTIFY_ON: 'always', NOTIFY_SMN_TOPIC_URN: demoTopicUrn(), DRS_TIMEOUT_MS: String(TIMEOUT_MS) },
       event: { jobIds: [FAILED_JOB] },
       retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 },
       withSinks: true,
     });
-    // Kill every token once the retry is done, so only the publish meets dead tokens.
-    const expire = setInterval(() => {
-      if (fault === 'token-expiry' && emulator.log.byRoute('batch-retry').length > 0) emulator.faults.expireTokensAfterCalls(0);
-    }, 1);
-
-    // Act
-    const report = await run.finally(() => clearInterval(expire));
 
     // Assess
     expect(report.jobs[0]?.outcome).toBe('retried');
@@ -77,13 +73,11 @@ describe('fault matrix: a persistent fault in each phase', () => {
     // Prepare
     const route = ROUTE[phase];
     if (fault === 'token-expiry') {
-      // Every token dies on its first use, the refreshed one too.
-      if (phase === 'token') emulator.faults.expireTokensAfterCalls(0);
-      else emulator.faults.add({ route, kind: 'latency', ms: 1, times: Infinity });
+      // From the phase's first request on, every token dies on use, the refreshed one too.
+      emulator.faults.add({ route, kind: 'expire-tokens', times: Infinity });
     } else {
       emulator.faults.add({ route, kind: fault, times: fault === 'latency' ? 1 : Infinity, ms: 100, retryAfterSeconds: 0 });
     }
-    const expireEveryToken = setInterval(() => fault === 'token-expiry' && emulator.faults.expireTokensAfterCalls(0), 1);
     const started = Date.now();
 
     // Act
@@ -91,7 +85,7 @@ describe('fault matrix: a persistent fault in each phase', () => {
       env: { DRS_TIMEOUT_MS: String(TIMEOUT_MS) },
       event: { jobIds: [FAILED_JOB], discover: phase === 'listing' },
       retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 },
-    }).finally(() => clearInterval(expireEveryToken));
+    });
 
     // Assess: the outcome
     const job = report.jobs.find((j) => j.jobId === FAILED_JOB);

@@ -25,6 +25,7 @@ const GATEWAY_PAGE =
 export function executeFault(rule: FaultRule, route: EmulatorRoute, res: ServerResponse): 'handled' | 'continue' {
   switch (rule.kind) {
     case 'latency':
+    case 'expire-tokens':
       return 'continue';
     case 'throttle':
       // DRS reports throttling as HTTP 400, not 429 (DRS error-code table).

@@ -10,7 +10,12 @@ export type FaultKind =
   | 'hang'
   | 'malformed-json'
   | 'html'
-  | 'truncated';
+  | 'truncated'
+  /**
+   * From this request on, every token, issued so far or later, is refused on use (403 DRS.M00100);
+   * the request itself then goes on normally (and is refused, unless it is the token request).
+   */
+  | 'expire-tokens';
 
 /** Which requests a rule applies to; `any` matches every request, unknown paths included. */
 export type FaultRoute = Exclude<EmulatorRoute, 'unknown'> | 'any';
@@ -28,7 +33,7 @@ export interface FaultRule {
 }
 
 const KINDS: ReadonlySet<string> = new Set<FaultKind>([
-  'latency', 'throttle', 'rate-limit', 'server-error', 'reset', 'hang', 'malformed-json', 'html', 'truncated',
+  'latency', 'throttle', 'rate-limit', 'server-error', 'reset', 'hang', 'malformed-json', 'html', 'truncated', 'expire-tokens',
 ]);
 const ROUTES: ReadonlySet<string> = new Set<FaultRoute>([
   'token', 'batch-status', 'batch-detail', 'list', 'batch-retry', 'smn', 'any',
@@ -36,7 +41,8 @@ const ROUTES: ReadonlySet<string> = new Set<FaultRoute>([
 
 /** How the injector reaches the token store without owning it. */
 export interface TokenFaultHooks {
-  expireTokens(afterCalls: number): void;
+  /** `alsoLater`: tokens issued from now on get the same call budget. */
+  expireTokens(afterCalls: number, alsoLater: boolean): void;
   restoreTokens(): void;
 }
 
@@ -67,10 +73,13 @@ export class FaultInjector {
     this.#rules.push({ rule: { ...rule, times }, left: times });
   }
 
-  /** Every token issued so far works for `calls` more authenticated calls, then answers 403 DRS.M00100. */
-  expireTokensAfterCalls(calls: number): void {
+  /**
+   * Every token issued so far works for `calls` more authenticated calls, then answers 403
+   * DRS.M00100. With `alsoLater`, so does every token issued from now on.
+   */
+  expireTokensAfterCalls(calls: number, options: { alsoLater?: boolean } = {}): void {
     if (!(Number.isInteger(calls) && calls >= 0)) throw new TypeError('Expected `calls` to be an integer from 0 and up');
-    this.#hooks.expireTokens(calls);
+    this.#hooks.expireTokens(calls, options.alsoLater ?? false);
   }
 
   /** Drops every rule and lifts `expireTokensAfterCalls`, so each test can start clean. */
@@ -91,6 +100,9 @@ export class FaultInjector {
     if (found === undefined) return undefined;
     found.left -= 1;
     if (found.left <= 0) this.#rules.splice(index, 1);
+    // Takes effect here, at the request that meets it, so a test can kill tokens at an exact
+    // point of a run (no timer racing a fast client).
+    if (found.rule.kind === 'expire-tokens') this.#hooks.expireTokens(0, true);
     return found.rule;
   }
 }

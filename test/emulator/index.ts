@@ -51,7 +51,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const smn = new SmnService();
   const log = new RequestLog();
   const faults = new FaultInjector({
-    expireTokens: (calls) => tokens.expireAfterCalls(calls),
+    expireTokens: (calls, alsoLater) => tokens.expireAfterCalls(calls, alsoLater),
     restoreTokens: () => tokens.restore(),
   });
   let latencyMs = options.latencyMs ?? 0;

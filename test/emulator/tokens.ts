@@ -19,6 +19,8 @@ export class TokenStore {
   #issued: string[] = [];
   readonly #now: () => number;
   readonly #ttlMs: number;
+  /** The call budget of tokens issued from now on (`expireAfterCalls` with `alsoLater`). */
+  #laterCalls: number | undefined;
 
   constructor(now: () => number, ttlMs: number) {
     this.#now = now;
@@ -30,7 +32,7 @@ export class TokenStore {
     const value = `MIIEhgYJKoZIhvcNAQcCoIIEdzCCBHMCAQExDTALBglghkgBZQMEAgEwggJ${randomBytes(480).toString('base64url')}`;
     const issuedAt = this.#now();
     const token: IssuedToken = {
-      value, userName, domainName, projectId, issuedAt, expiresAt: issuedAt + this.#ttlMs, callsLeft: undefined,
+      value, userName, domainName, projectId, issuedAt, expiresAt: issuedAt + this.#ttlMs, callsLeft: this.#laterCalls,
     };
     this.#tokens.set(value, token);
     this.#issued.push(value);
@@ -45,12 +47,14 @@ export class TokenStore {
     return [...this.#issued];
   }
 
-  /** Tokens issued so far get a call budget; tokens issued later are unaffected. */
-  expireAfterCalls(calls: number): void {
+  /** Tokens issued so far get a call budget; with `alsoLater`, so do tokens issued from now on. */
+  expireAfterCalls(calls: number, alsoLater = false): void {
     for (const token of this.#tokens.values()) token.callsLeft = calls;
+    if (alsoLater) this.#laterCalls = calls;
   }
 
   restore(): void {
     for (const token of this.#tokens.values()) token.callsLeft = undefined;
+    this.#laterCalls = undefined;
   }
 }
