@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,4 +113,25 @@ describe('serverless package (offline, no credentials)', () => {
     // Secrets are dynamic references, never values
     expect(template).toContain('{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_PASSWORD}}');
   });
+
+  it.each([
+    ['package', ['package', '--stage', 'local']],
+    ['deploy', ['deploy', '--stage', 'local']],
+    ['deploy function', ['deploy', 'function', '-f', 'autoRetry', '--stage', 'local']],
+  ])('refuses to %s the local stage, which would carry the shell\'s secrets, before writing anything', async (_name, args) => {
+    // Prepare: a secret in the shell, as `npm run invoke` users have
+    const out = mkdtempSync(join(tmpdir(), 'sls-local-'));
+    const env = { OS_PASSWORD: 'shell-password-must-not-travel' };
+
+    // Act
+    const result = await serverless([...args, ...(args[0] === 'package' ? ['--package', out] : [])], env);
+
+    // Assess
+    expect(result.failed).toBe(true);
+    expect(result.stdout + result.stderr).toMatch(/"local" stage copies your shell's secrets.*invoke local/s);
+    expect(readdirSync(out)).toEqual([]);
+    const written = existsSync('.serverless') ? readdirSync('.serverless').map((file) => readFileSync(join('.serverless', file), 'utf8')) : [];
+    expect([result.stdout, result.stderr, ...written].join('\n')).not.toContain('shell-password-must-not-travel');
+  });
 });
+
