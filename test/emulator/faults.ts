@@ -73,13 +73,10 @@ export class FaultInjector {
     this.#rules.push({ rule: { ...rule, times }, left: times });
   }
 
-  /**
-   * Every token issued so far works for `calls` more authenticated calls, then answers 403
-   * DRS.M00100. With `alsoLater`, so does every token issued from now on.
-   */
-  expireTokensAfterCalls(calls: number, options: { alsoLater?: boolean } = {}): void {
+  /** Every token issued so far works for `calls` more authenticated calls, then answers 403 DRS.M00100. */
+  expireTokensAfterCalls(calls: number): void {
     if (!(Number.isInteger(calls) && calls >= 0)) throw new TypeError('Expected `calls` to be an integer from 0 and up');
-    this.#hooks.expireTokens(calls, options.alsoLater ?? false);
+    this.#hooks.expireTokens(calls, false);
   }
 
   /** Drops every rule and lifts `expireTokensAfterCalls`, so each test can start clean. */
