@@ -127,8 +127,10 @@ async function main(argv: string[]): Promise<number> {
   const report = await runAndNotify(config, {
     deadline,
     logger,
-    onProgress: (settled, total) => {
-      if (showProgress && total > 100) process.stderr.write(`\rretried ${settled}/${total} jobs`);
+    // Gated on the run's size, not on the planned total, which grows as status pages arrive:
+    // otherwise the first batches of a large run could settle before progress switches on.
+    onProgress: (settled, total, requested) => {
+      if (showProgress && requested > 100) process.stderr.write(`\rretried ${settled}/${total} jobs`);
     },
   });
   if (showProgress && report.summary.requested > 100) process.stderr.write('\n');

@@ -46,8 +46,11 @@ export interface RunDependencies {
   /** Waits before verification; injected so tests need not wait for real. */
   sleep?: (ms: number) => Promise<void>;
   runId?: string;
-  /** Called as jobs settle during the retry phase: (settled so far, total to retry). */
-  onProgress?: (settled: number, total: number) => void;
+  /**
+   * Called as jobs settle during the retry phase: (settled so far, planned to retry so far, jobs
+   * in the run). The planned total grows while status pages arrive; the run's size does not.
+   */
+  onProgress?: (settled: number, total: number, requested: number) => void;
 }
 
 type RunError = { code: string; message: string };
@@ -137,7 +140,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
       dryRun: config.dryRun,
       parents: discovered.parents,
       session,
-      onProgress: deps.onProgress,
+      onProgress: deps.onProgress && ((settled, total) => deps.onProgress?.(settled, total, state.targets.length)),
     });
     pipeline = current;
     let read: BatchRead<TaskDetail> | undefined;

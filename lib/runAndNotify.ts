@@ -5,12 +5,12 @@ import type { Report } from './core/report.js';
 import type { RetryOptions } from './http/retryPolicy.js';
 import { openLedger } from './ledger/index.js';
 import { createSinks, sendNotifications } from './notify/index.js';
-import { runAutoRetry, type RunLogger } from './run.js';
+import { runAutoRetry, type RunDependencies, type RunLogger } from './run.js';
 
 export interface RunAndNotifyOptions {
   deadline: Deadline;
   logger: RunLogger;
-  onProgress?: (settled: number, total: number) => void;
+  onProgress?: RunDependencies['onProgress'];
   /** Per-attempt timeout of each sink; the Lambda face keeps it short to fit its safety margin. */
   sinkTimeoutMs?: number;
   sinkRetry?: Partial<RetryOptions>;
