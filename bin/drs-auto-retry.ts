@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
-import { loadConfig, type CliOverrides } from '../lib/config.js';
+import { loadConfig, type CliOverrides } from '../lib/input/config.js';
 import { createDeadline } from '../lib/core/deadline.js';
 import { exitCodeOf } from '../lib/core/report.js';
 import { ConfigError, isDrsAutoRetryError } from '../lib/errors.js';
-import { normaliseEvent, parseEventJson, type RunRequest } from '../lib/events.js';
+import { normaliseEvent, parseEventJson, type RunRequest } from '../lib/input/events.js';
 import { createLogger } from '../lib/log.js';
-import { renderReportText } from '../lib/reportText.js';
-import { runAndNotify } from '../lib/runAndNotify.js';
+import { renderReportText } from '../lib/notify/reportText.js';
+import { runAndNotify } from '../lib/engine/runAndNotify.js';
 
 const USAGE = `Usage: drs-auto-retry [options]
 

@@ -5,13 +5,13 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../lib/config.js';
+import { loadConfig } from '../lib/input/config.js';
 import { createDeadline } from '../lib/core/deadline.js';
 import type { Report } from '../lib/core/report.js';
 import { ConfigError, DrsAutoRetryError, keepClassName } from '../lib/errors.js';
-import { normaliseEvent } from '../lib/events.js';
+import { normaliseEvent } from '../lib/input/events.js';
 import { createLogger } from '../lib/log.js';
-import { runAndNotify } from '../lib/runAndNotify.js';
+import { runAndNotify } from '../lib/engine/runAndNotify.js';
 
 /** Time kept back from Lambda's own timeout, so the report is always written (CONTRACT §1). */
 export const LAMBDA_SAFETY_MARGIN_MS = 10_000;

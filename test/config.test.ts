@@ -8,9 +8,9 @@ import {
   loadConfig,
   NEVER_RETRY_STATUSES,
   RETRYABLE_STATUSES,
-} from '../lib/config.js';
+} from '../lib/input/config.js';
 import { catchConfigError } from './support/catchConfigError.js';
-import type { EventPayload, RunRequest } from '../lib/events.js';
+import type { EventPayload, RunRequest } from '../lib/input/events.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catchConfigError } from './support/catchConfigError.js';
-import { normaliseEvent, parseEventJson, type Trigger } from '../lib/events.js';
+import { normaliseEvent, parseEventJson, type Trigger } from '../lib/input/events.js';
 
 
 function sns(...messages: unknown[]) {

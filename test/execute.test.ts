@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedJob } from '../lib/core/plan.js';
 import type { RetryAnswer } from '../lib/core/retryAnswers.js';
 import { ApiError, AuthError, DeadlineExceededError } from '../lib/errors.js';
-import { executePlan, type RetryPort } from '../lib/execute.js';
+import { executePlan, type RetryPort } from '../lib/engine/retryBatch.js';
 
 const job = (jobId: string): PlannedJob => ({ jobId, status: 'INCRE_TRANSFER_FAILED', reEdit: false });
 

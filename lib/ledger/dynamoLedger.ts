@@ -9,7 +9,7 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { LeaseResult, RetryLedger } from '../core/ledger.js';
+import type { LeaseResult, RetryLedger } from '../engine/retryLedger.js';
 import type { JobRecord } from '../core/retryBudget.js';
 import { DrsAutoRetryError, keepClassName } from '../errors.js';
 

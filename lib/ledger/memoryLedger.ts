@@ -1,4 +1,4 @@
-import type { LeaseResult, RetryLedger } from '../core/ledger.js';
+import type { LeaseResult, RetryLedger } from '../engine/retryLedger.js';
 import type { JobRecord } from '../core/retryBudget.js';
 
 /**

@@ -1,6 +1,6 @@
 import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
-import { headline } from '../reportText.js';
+import { headline } from './reportText.js';
 
 /** The pieces every chat rendering shows, so Slack, Teams and SMN say the same thing. */
 

@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.js';
 import { HttpClient } from '../http/httpClient.js';
-import { renderReportText } from '../reportText.js';
+import { renderReportText } from './reportText.js';
 import { SINK_OPERATIONS, SinkError } from './failure.js';
 import { clip, inDisplayOrder, jobsNeedingALook, largestFitting, reportTitle, utf8Bytes } from './reportParts.js';
 import type { DeliveryOptions, Sink, SmnTarget } from './sink.js';

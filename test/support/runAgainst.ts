@@ -1,10 +1,10 @@
-import { loadConfig, type CliOverrides } from '../../lib/config.js';
-import { connectDrs } from '../../lib/connect.js';
+import { loadConfig, type CliOverrides } from '../../lib/input/config.js';
+import { connectDrs } from '../../lib/engine/connect.js';
 import { createDeadline } from '../../lib/core/deadline.js';
 import type { Report } from '../../lib/core/report.js';
-import { normaliseEvent } from '../../lib/events.js';
-import { runAutoRetry, type RunDependencies } from '../../lib/run.js';
-import { runAndNotify } from '../../lib/runAndNotify.js';
+import { normaliseEvent } from '../../lib/input/events.js';
+import { runAutoRetry, type RunDependencies } from '../../lib/engine/run.js';
+import { runAndNotify } from '../../lib/engine/runAndNotify.js';
 import type { Emulator } from '../emulator/index.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './emulatorEnv.js';
 

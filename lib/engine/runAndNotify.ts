@@ -1,10 +1,10 @@
-import type { RunConfig } from './config.js';
+import type { RunConfig } from '../input/config.js';
 import { connectDrs, type Connection } from './connect.js';
-import type { Deadline } from './core/deadline.js';
-import type { Report } from './core/report.js';
-import type { RetryOptions } from './http/retryPolicy.js';
-import { openLedger } from './ledger/index.js';
-import { createSinks, sendNotifications } from './notify/index.js';
+import type { Deadline } from '../core/deadline.js';
+import type { Report } from '../core/report.js';
+import type { RetryOptions } from '../http/retryPolicy.js';
+import { openLedger } from '../ledger/index.js';
+import { createSinks, sendNotifications } from '../notify/index.js';
 import { runAutoRetry, type RunDependencies, type RunLogger } from './run.js';
 
 export interface RunAndNotifyOptions {

@@ -1,8 +1,8 @@
 // zod's mini API: the same validation core as `zod`, but tree-shakable, so the bundle carries
 // only the handful of schema types used here (about 17 KB instead of 450 KB).
 import * as z from 'zod/mini';
-import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview } from './inputChecks.js';
-import { ConfigError } from './errors.js';
+import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview } from './valueChecks.js';
+import { ConfigError } from '../errors.js';
 
 /** Who started the run. */
 export type Trigger = 'schedule' | 'event' | 'manual';

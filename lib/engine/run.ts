@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { RunConfig } from './config.js';
-import { NO_DEADLINE, type Clock, type Deadline } from './core/deadline.js';
-import type { RetryLedger } from './core/ledger.js';
-import type { JobOutcome } from './core/outcomes.js';
-import { uniqueIds } from './core/plan.js';
-import { buildReport, type Report } from './core/report.js';
-import { isFailedStatus } from './core/taskStatuses.js';
-import type { BatchRead, DbUseType, ListedTask, TaskDetail } from './drs/types.js';
-import { DB_USE_TYPES } from './drs/types.js';
-import { AuthError, DrsAutoRetryError } from './errors.js';
-import type { RetryPort } from './execute.js';
-import { MemoryLedger } from './ledger/memoryLedger.js';
+import type { RunConfig } from '../input/config.js';
+import { NO_DEADLINE, type Clock, type Deadline } from '../core/deadline.js';
+import type { RetryLedger } from './retryLedger.js';
+import type { JobOutcome } from '../core/outcomes.js';
+import { uniqueIds } from '../core/plan.js';
+import { buildReport, type Report } from '../core/report.js';
+import { isFailedStatus } from '../core/taskStatuses.js';
+import type { BatchRead, DbUseType, ListedTask, TaskDetail } from '../drs/types.js';
+import { DB_USE_TYPES } from '../drs/types.js';
+import { AuthError, DrsAutoRetryError } from '../errors.js';
+import type { RetryPort } from './retryBatch.js';
+import { MemoryLedger } from '../ledger/memoryLedger.js';
 import { RetryPipeline } from './pipeline.js';
-import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './runLedger.js';
+import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
 import { verifyRetried } from './verify.js';
 
 /** The DRS calls a run makes (DrsClient fits it; tests and the benchmark may hand in others). */

@@ -1,4 +1,4 @@
-import type { JobRecord } from './retryBudget.js';
+import type { JobRecord } from '../core/retryBudget.js';
 
 /** The answer to "may this run work on the project now?". */
 export type LeaseResult = { acquired: true } | { acquired: false; heldBy: string; heldUntil: number };

@@ -1,6 +1,6 @@
-import type { JobOutcome } from './core/outcomes.js';
-import { OUTCOMES, SUCCESSFUL_OUTCOMES } from './core/outcomes.js';
-import type { Report } from './core/report.js';
+import type { JobOutcome } from '../core/outcomes.js';
+import { OUTCOMES, SUCCESSFUL_OUTCOMES } from '../core/outcomes.js';
+import type { Report } from '../core/report.js';
 
 /** A human reading of the report: the counts first, then the jobs that need a person. */
 export function renderReportText(report: Report, options: { maxJobs?: number } = {}): string {

@@ -1,10 +1,10 @@
-import { createCredentials } from './auth/credentials.js';
-import type { RunConfig } from './config.js';
-import type { Clock, Deadline } from './core/deadline.js';
-import { DrsClient } from './drs/drsClient.js';
-import { HttpClient, type RetryNotice } from './http/httpClient.js';
-import type { RetryOptions } from './http/retryPolicy.js';
-import type { RequestAuthorizer } from './http/httpClient.js';
+import { createCredentials } from '../auth/credentials.js';
+import type { RunConfig } from '../input/config.js';
+import type { Clock, Deadline } from '../core/deadline.js';
+import { DrsClient } from '../drs/drsClient.js';
+import { HttpClient, type RetryNotice } from '../http/httpClient.js';
+import type { RetryOptions } from '../http/retryPolicy.js';
+import type { RequestAuthorizer } from '../http/httpClient.js';
 import type { RunContext } from './run.js';
 
 export interface ConnectOptions {

@@ -1,15 +1,15 @@
-import { ConfigError } from './errors.js';
-import type { LedgerSettings } from './ledger/settings.js';
-import { DEFAULT_RETRY_STATUSES } from './core/taskStatuses.js';
-import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview, type Limit } from './inputChecks.js';
+import { ConfigError } from '../errors.js';
+import type { LedgerSettings } from '../ledger/settings.js';
+import { DEFAULT_RETRY_STATUSES } from '../core/taskStatuses.js';
+import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview, type Limit } from './valueChecks.js';
 
 export {
   DEFAULT_RETRY_STATUSES,
   FAILED_STATUSES,
   NEVER_RETRY_STATUSES,
   RETRYABLE_STATUSES,
-} from './core/taskStatuses.js';
-export { JOB_ID_PATTERN, LIMITS, PROJECT_ID_PATTERN, REGION_PATTERN, type Limit } from './inputChecks.js';
+} from '../core/taskStatuses.js';
+export { JOB_ID_PATTERN, LIMITS, PROJECT_ID_PATTERN, REGION_PATTERN, type Limit } from './valueChecks.js';
 import type { RunRequest, Trigger } from './events.js';
 
 /** How the tool proves who it is to IAM and DRS; chosen in the order token, AK/SK, password. */

@@ -1,8 +1,8 @@
-import type { JobOutcome } from './core/outcomes.js';
-import type { PlannedJob, RetryPlan } from './core/plan.js';
-import { outcomeOfRetryAnswer, type RetryAnswer } from './core/retryAnswers.js';
-import { ApiError, AuthError, DeadlineExceededError, DrsAutoRetryError } from './errors.js';
-import { classifyFailure } from './http/retryPolicy.js';
+import type { JobOutcome } from '../core/outcomes.js';
+import type { PlannedJob, RetryPlan } from '../core/plan.js';
+import { outcomeOfRetryAnswer, type RetryAnswer } from '../core/retryAnswers.js';
+import { ApiError, AuthError, DeadlineExceededError, DrsAutoRetryError } from '../errors.js';
+import { classifyFailure } from '../http/retryPolicy.js';
 
 /** The one DRS call the execution needs (DrsClient.batchRetry fits it). */
 export interface RetryPort {

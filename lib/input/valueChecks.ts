@@ -3,8 +3,8 @@
  * numeric limit of the tool in one place. Each failure is a ConfigError that names the field
  * and the fix.
  */
-import { ConfigError } from './errors.js';
-import { NEVER_RETRY_STATUSES, RETRYABLE_STATUSES } from './core/taskStatuses.js';
+import { ConfigError } from '../errors.js';
+import { NEVER_RETRY_STATUSES, RETRYABLE_STATUSES } from '../core/taskStatuses.js';
 
 /** An inclusive whole-number range, with the value used when nothing is set. */
 export interface Limit {

@@ -1,9 +1,9 @@
-import type { RetryLedger } from './core/ledger.js';
-import type { JobOutcome, ObservedTask } from './core/outcomes.js';
-import type { PlannedJob } from './core/plan.js';
-import { BACKOFF_CAP_MS, gateByBudget, recordAttempt, type JobRecord } from './core/retryBudget.js';
-import { NON_FAILED_STATUSES } from './core/taskStatuses.js';
-import type { LedgerSettings } from './ledger/settings.js';
+import type { RetryLedger } from './retryLedger.js';
+import type { JobOutcome, ObservedTask } from '../core/outcomes.js';
+import type { PlannedJob } from '../core/plan.js';
+import { BACKOFF_CAP_MS, gateByBudget, recordAttempt, type JobRecord } from '../core/retryBudget.js';
+import { NON_FAILED_STATUSES } from '../core/taskStatuses.js';
+import type { LedgerSettings } from '../ledger/settings.js';
 
 /** Outcomes that mean a retry request for the job reached DRS and was answered. */
 const ATTEMPTED: ReadonlySet<JobOutcome['outcome']> = new Set(['retried', 'retry_failed']);
