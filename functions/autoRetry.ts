@@ -1,61 +1,66 @@
 /**
- * The Lambda face: any trigger's event → the same run as the CLI → the report, logged as one
- * JSON line and returned. A run that failed as a whole is thrown as RunFailedError after the
- * report is logged, so Lambda's error metric and alarms see it.
+ * The Lambda face: the handler body is the run; middy middlewares do the chores around it
+ * (README, "Deploying on AWS Lambda"):
+ *   bindLogger    a child logger per invocation (request id, function name, runId)
+ *   logErrors     an error logged once, then thrown on, so Lambda counts it
+ *   logReport     the report logged in lines CloudWatch keeps whole (≤ 256 KiB)
+ *   logMetrics    Powertools: the metrics written as one EMF line
+ *   reportMetrics the report's counts as metrics
+ *   parseInput    event + environment → RunConfig
+ *   timeBudget    min(DRS_DEADLINE_MS, remaining time − 10 s)
+ * A run that failed as a whole is thrown as RunFailedError after its report is logged.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../lib/input/config.js';
-import { createDeadline } from '../lib/core/deadline.js';
 import type { Report } from '../lib/core/report.js';
-import { ConfigError, DrsAutoRetryError, keepClassName } from '../lib/errors.js';
-import { normaliseEvent } from '../lib/input/events.js';
-import { createLogger } from '../lib/log.js';
 import { runAndNotify } from '../lib/engine/runAndNotify.js';
+import { RunFailedError } from '../lib/engine/runFailedError.js';
+import { createLogger } from '../lib/log.js';
+import { bindLogger } from './middleware/bindLogger.js';
+import type { InvocationState } from './middleware/invocation.js';
+import { logErrors } from './middleware/logErrors.js';
+import { logReport } from './middleware/logReport.js';
+import { parseInput } from './middleware/parseInput.js';
+import { reportMetrics } from './middleware/reportMetrics.js';
+import { SAFETY_MARGIN_MS, timeBudget } from './middleware/timeBudget.js';
 
-/** Time kept back from Lambda's own timeout, so the report is always written (CONTRACT §1). */
-export const LAMBDA_SAFETY_MARGIN_MS = 10_000;
+export { RunFailedError } from '../lib/engine/runFailedError.js';
 
-/** The run failed as a whole (authentication, DRS unreachable); `report` holds the details. */
-export class RunFailedError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'RunFailedError');
-  }
+/** CloudWatch namespace and `service` dimension of the run's metrics (README, "Logs and metrics"). */
+export const METRICS_NAMESPACE = 'DrsAutoRetry';
+export const SERVICE = 'drs-auto-retry';
 
-  constructor(readonly report: Report) {
-    super(`drs-auto-retry run ${report.runId} failed: ${report.error?.message ?? 'unknown error'}`, {
-      code: report.error?.code ?? 'RUN_FAILED',
-    });
-    this.name = 'RunFailedError';
-  }
-}
+/**
+ * middy's own timeout fires this long before Lambda's. It must stay well inside the safety
+ * margin, so that it never fires before the run's budget is spent and its report written.
+ */
+export const MIDDY_TIMEOUT_EARLY_MS = 1_000;
 
 const logger = createLogger({ fd: 1, level: process.env.LOG_LEVEL || 'info' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
 
-async function autoRetry(event: unknown, context: Context): Promise<Report> {
-  let config;
-  try {
-    config = loadConfig(process.env, normaliseEvent(event));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.error({ error: { code: error.code, field: error.field, message: error.message } }, 'invalid input or configuration');
-    }
-    throw error;
-  }
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
-  const budget =
-    config.deadlineMs ?? (remaining === undefined ? undefined : Math.max(1_000, remaining - LAMBDA_SAFETY_MARGIN_MS));
-  const deadline = createDeadline(budget);
+async function autoRetry(_event: unknown, context: Context): Promise<Report> {
+  // Set by the middlewares below, before the handler runs.
+  const { config, deadline, logger: log, runId } = context as Context & InvocationState;
   const report = await runAndNotify(config, {
     deadline,
-    logger,
+    logger: log,
+    runId,
     // Two short attempts per sink fit in the safety margin kept back for the report.
     sinkTimeoutMs: 3_000,
     sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 },
   });
-  logger.info({ report }, 'drs-auto-retry report');
-  if (report.error) throw new RunFailedError(report);
+  if (report.error) throw RunFailedError.of(report);
   return report;
 }
 
-export const handler = middy(autoRetry);
+export const handler = middy<unknown, Report, Error, Context>(autoRetry, { timeoutEarlyInMillis: MIDDY_TIMEOUT_EARLY_MS })
+  .use(bindLogger({ logger }))
+  .use(logErrors({ logger }))
+  .use(logReport())
+  .use(logMetrics(metrics))
+  .use(reportMetrics({ metrics }))
+  .use(parseInput())
+  .use(timeBudget({ marginMs: SAFETY_MARGIN_MS }));

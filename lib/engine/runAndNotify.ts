@@ -10,6 +10,8 @@ import { runAutoRetry, type RunDependencies, type RunLogger } from './run.js';
 export interface RunAndNotifyOptions {
   deadline: Deadline;
   logger: RunLogger;
+  /** The run's id; a face that binds it to its logger first passes it here. Default: a new UUID. */
+  runId?: string;
   onProgress?: RunDependencies['onProgress'];
   /** Per-attempt timeout of each sink; the Lambda face keeps it short to fit its safety margin. */
   sinkTimeoutMs?: number;
@@ -38,6 +40,7 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
     ledger: await openLedger(config.ledger),
     deadline: options.deadline,
     logger,
+    runId: options.runId,
     onProgress: options.onProgress,
   });
   const sinks = createSinks(config.notify, {

@@ -1,0 +1,30 @@
+/**
+ * The event and the settings into one validated RunConfig before the handler runs. A bad
+ * input is thrown as a ConfigError (the errors middleware logs it, once) and nothing is sent.
+ */
+import { loadConfig } from '../../lib/input/config.js';
+import { normaliseEvent } from '../../lib/input/events.js';
+import { optionError, type InvocationMiddleware } from './invocation.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface ParseInputOptions<TContext extends object> {
+  /**
+   * The settings of this invocation, by CONTRACT name. Default: `process.env`. FunctionGraph
+   * reads `context.getUserData(NAME)` first.
+   */
+  settings?: (context: TContext) => Env;
+}
+
+const defaults = { settings: (): Env => process.env };
+
+export function parseInput<TContext extends object>(opts: ParseInputOptions<TContext> = {}): InvocationMiddleware<TContext> {
+  const options = { ...defaults, ...opts };
+  if (typeof options.settings !== 'function') throw optionError('parseInput', 'Expected `settings` to be a function of the context');
+
+  return {
+    before(request) {
+      request.context.config = loadConfig(options.settings(request.context), normaliseEvent(request.event));
+    },
+  };
+}
