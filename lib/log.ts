@@ -47,9 +47,33 @@ export interface LoggerOptions {
 function fdStream(fd: 1 | 2): DestinationStream {
   return {
     write(line: string) {
-      writeSync(fd, line);
+      writeAllSync(fd, line);
     },
   };
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** How long a write waits, in all, for a reader that has stopped reading, before it fails. */
+const MAX_WAIT_MS = 10_000;
+
+/**
+ * Writes all of `text` to `fd` before it returns. Once anything touches process.stdout (Powertools
+ * does), node makes a pipe non-blocking, and writeSync then fails with EAGAIN whenever the pipe is
+ * full (64 KiB): a 256 KiB report line would be lost. So a full pipe is waited out, 1 ms at a
+ * time, and a partial write is continued.
+ */
+export function writeAllSync(fd: number, text: string): void {
+  let rest = Buffer.from(text, 'utf8');
+  let waitedMs = 0;
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || waitedMs >= MAX_WAIT_MS) throw error;
+      Atomics.wait(pause, 0, 0, 1);
+      waitedMs += 1;
+    }
+  }
 }
 
 /** The structured JSON logger of both faces. */

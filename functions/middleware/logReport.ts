@@ -2,10 +2,10 @@
  * Logs the run's report, whatever LOG_LEVEL is, in lines the platform's log keeps whole
  * (at most `maxLineBytes` each): the report of a failed run too, before its error is thrown on.
  */
-import { writeSync } from 'node:fs';
 import type { Report } from '../../lib/core/report.js';
 import { LAMBDA_LOG_LINE_BYTES, writeReportLog } from '../../lib/engine/reportLog.js';
 import { isRunFailedError } from '../../lib/engine/runFailedError.js';
+import { writeAllSync } from '../../lib/log.js';
 import { optionError, type InvocationMiddleware, type InvocationRequest } from './invocation.js';
 
 export interface LogReportOptions {
@@ -17,9 +17,7 @@ export interface LogReportOptions {
 
 const defaults = {
   maxLineBytes: LAMBDA_LOG_LINE_BYTES,
-  write: (line: string) => {
-    writeSync(1, line);
-  },
+  write: (line: string) => writeAllSync(1, line),
 };
 
 export function logReport<TContext extends object>(opts: LogReportOptions = {}): InvocationMiddleware<TContext> {
