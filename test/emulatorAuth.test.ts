@@ -158,6 +158,29 @@ describe('authentication of DRS and SMN calls', () => {
     expect(withToken.status).toBe(200);
   });
 
+  it('refuses an X-Security-Token that is sent but not signed, and logs which key and token came', async () => {
+    // Prepare
+    const url = drs('/batch-status');
+    const body = { jobs: ['a'] };
+    const securityToken = TEMP_KEY.securityToken ?? '';
+    emulator.log.clear();
+    // Act: the token added after signing, then signed with it
+    const unsigned = await post<ErrorBody>(url, body, { ...huaweiSigned(url, body, TEMP_KEY), 'X-Security-Token': securityToken });
+    const signed = await post(url, body, huaweiSigned(url, body, TEMP_KEY, { 'X-Security-Token': securityToken }));
+    const byToken = await post(url, body, auth());
+    // Assess
+    expect([unsigned.status, unsigned.body]).toEqual([401, {
+      error_code: 'APIG.0301',
+      error_msg: 'Incorrect IAM authentication information: SignedHeaders must include x-security-token when it is sent',
+    }]);
+    expect([signed.status, byToken.status]).toEqual([200, 200]);
+    expect(emulator.log.entries.map(({ auth: kind, accessKey, securityToken: sent }) => ({ kind, accessKey, sent }))).toEqual([
+      { kind: 'aksk', accessKey: TEMP_KEY.ak, sent: securityToken },
+      { kind: 'aksk', accessKey: TEMP_KEY.ak, sent: securityToken },
+      { kind: 'token', accessKey: undefined, sent: undefined },
+    ]);
+  });
+
   it('answers SMN auth failures in the SMN body shape', async () => {
     // Prepare
     const urn = `urn:smn:eu-de:${DEFAULT_PROJECT.id}:auth-shape`;

@@ -75,6 +75,10 @@ function checkAkSk(req: AuthRequest, deps: AuthDeps): AuthFailure | undefined {
     return aksk('SignedHeaders must include host and x-sdk-date');
   }
   if (parsed.signedHeaders.some((name) => req.headers[name] === undefined)) return aksk('a signed header is missing');
+  // A security token sent beside the signature, but not under it, could be swapped in transit.
+  if (req.headers['x-security-token'] !== undefined && !parsed.signedHeaders.includes('x-security-token')) {
+    return aksk('SignedHeaders must include x-security-token when it is sent');
+  }
   const key = deps.accessKeys.get(parsed.ak);
   if (key === undefined) return aksk('access key not found');
   const parts = { ...req, body: req.body, signedHeaders: parsed.signedHeaders, sdkDate };

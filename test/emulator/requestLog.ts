@@ -20,6 +20,10 @@ export interface LogEntry {
   /** HTTP status sent, or 0 when the request was reset, hung, or abandoned. */
   status: number;
   auth: AuthKind;
+  /** The access key named in an SDK-HMAC-SHA256 Authorization header, so tests can tell which key signed. */
+  accessKey?: string;
+  /** The X-Security-Token as received: tests prove a temporary key travelled with its token. */
+  securityToken?: string;
   fault?: FaultKind;
   /** Wall-clock ms (Date.now), not the emulator clock, so durations stay real when tests mock time. */
   startedAt: number;
@@ -29,7 +33,7 @@ export interface LogEntry {
 }
 
 /** What the server knows about a request when it arrives. */
-export type LogEntryStart = Pick<LogEntry, 'route' | 'method' | 'path' | 'projectId' | 'headers' | 'auth'>;
+export type LogEntryStart = Pick<LogEntry, 'route' | 'method' | 'path' | 'projectId' | 'headers' | 'auth' | 'accessKey' | 'securityToken'>;
 
 const ALL = '*';
 
@@ -68,7 +72,7 @@ export class RequestLog {
   /** Called by the server when a request arrives. */
   begin(start: LogEntryStart): LogEntry {
     const entry: LogEntry = { seq: ++this.#seq, ...start, body: undefined, status: 0, startedAt: Date.now() };
-    if (entry.projectId === undefined) delete entry.projectId;
+    for (const key of ['projectId', 'accessKey', 'securityToken'] as const) if (entry[key] === undefined) delete entry[key];
     this.#entries.push(entry);
     for (const key of [entry.route, ALL]) {
       const live = (this.#live.get(key) ?? 0) + 1;

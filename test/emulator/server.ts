@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseAuthorization } from './akskVerifier.js';
 import { authKindOf } from './auth.js';
 import { dispatch, type Services } from './dispatch.js';
 import { serviceAbnormal } from './drsErrors.js';
@@ -72,13 +73,17 @@ export async function startServer(port: number, parts: ServerParts): Promise<Run
     const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
     const match = matchRoute(method, rawPath);
+    const headers = flattenHeaders(req.headers);
+    const auth = match.route === 'token' ? 'none' : authKindOf(req.headers);
     const entry = log.begin({
       route: match.route,
       method,
       path: rawPath,
       projectId: match.projectId,
-      headers: flattenHeaders(req.headers),
-      auth: match.route === 'token' ? 'none' : authKindOf(req.headers),
+      headers,
+      auth,
+      accessKey: auth === 'aksk' ? parseAuthorization(headers.authorization)?.ak : undefined,
+      securityToken: headers['x-security-token'],
     });
     // In flight from arrival until the response ends or the socket dies (reset, hang, abort).
     res.on('close', () => log.finish(entry, res.headersSent ? res.statusCode : 0));
