@@ -15,4 +15,6 @@ export default defineConfig(
     },
   },
   { files: ['**/*.mjs', '**/*.cjs', '**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
+  // CommonJS files (test support that runs under FunctionGraph's Node without a loader) load with require().
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -1,0 +1,221 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Report } from '../lib/core/report.js';
+import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
+import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, startEmulator, type Emulator, type EmulatorAccessKey } from './emulator/index.js';
+import { issueToken } from './emulator/testClient.js';
+import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { readZip } from './support/zipReader.js';
+
+/**
+ * The built zip on FunctionGraph's own Node (README "Deploying on FunctionGraph"): unpacked,
+ * loaded under node 20.15.1 from the registry, and invoked with a context shaped like the
+ * runtime's, against the emulator.
+ */
+
+const FUNCTIONGRAPH_NODE = 'node@20.15.1';
+const RUNNER = join(process.cwd(), 'test', 'support', 'functionGraphInvoke.cjs');
+/** A temporary key pair the agency hands out; the emulator accepts it only with its security token. */
+const AGENCY_KEY: EmulatorAccessKey = {
+  ak: 'AGENCYTMPQ8W3ZK2LD7X',
+  sk: 'agencyTemporarySecret0Yq3nB8vR2kLm7TzX9c',
+  securityToken: 'gQpAgencySecurityTokenForTheZipTest0123456789',
+};
+const MAX_LINE_BYTES = 90 * 1024;
+
+interface Invocation {
+  nodeVersion: string;
+  elapsedMs: number;
+  timeoutMs: number;
+  report?: Report;
+  error?: { name: string; message: string };
+  /** Every line the function wrote to stdout (its log, which FunctionGraph sends to LTS). */
+  stdout: string[];
+}
+
+interface InvokeOptions {
+  userData: Record<string, string>;
+  agency?: { securityAccessKey?: string; securitySecretKey?: string; securityToken?: string; authToken?: string };
+  event?: unknown;
+  /** RUNTIME_TIMEOUT, in seconds. */
+  timeoutSeconds?: number;
+}
+
+let emulator: Emulator;
+let work: string;
+let indexJs: string;
+
+/** Node 20.15.1 through npx, with only what npx and the runtime's preset variables need. */
+function functionGraphNode(args: string[], env: Record<string, string> = {}) {
+  const keep = ['PATH', 'HOME', 'npm_config_cache', 'npm_config_registry'].filter((name) => process.env[name] !== undefined);
+  return promisify(execFile)('npx', ['-y', '-p', FUNCTIONGRAPH_NODE, '--', 'node', ...args], {
+    env: { ...Object.fromEntries(keep.map((name) => [name, process.env[name] ?? ''])), ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+async function invoke(options: InvokeOptions): Promise<Invocation> {
+  const dir = mkdtempSync(join(work, 'invoke-'));
+  const invocation = join(dir, 'invocation.json');
+  const result = join(dir, 'result.json');
+  writeFileSync(invocation, JSON.stringify({ event: options.event ?? {}, agency: options.agency ?? {} }));
+  const { stdout } = await functionGraphNode([RUNNER, indexJs, invocation, result], {
+    RUNTIME_PROJECT_ID: DEFAULT_PROJECT.id,
+    RUNTIME_FUNC_NAME: 'drs-auto-retry',
+    RUNTIME_TIMEOUT: String(options.timeoutSeconds ?? 300),
+    RUNTIME_USERDATA: JSON.stringify(options.userData),
+  });
+  return { ...(JSON.parse(readFileSync(result, 'utf8')) as Omit<Invocation, 'stdout'>), stdout: stdout.split('\n').filter(Boolean) };
+}
+
+/** User data that points the function at the emulator, with no credential of its own. */
+function endpoints(): Record<string, string> {
+  return { OS_AUTH_URL: `${emulator.url}/v3`, DRS_ENDPOINT: emulator.url, SMN_ENDPOINT: emulator.url };
+}
+
+const outcomes = (report: Report | undefined) => Object.fromEntries((report?.jobs ?? []).map((job) => [job.jobId, job.outcome]));
+const drsCalls = () => emulator.log.entries.filter((entry) => entry.route !== 'token');
+
+/** Every stdout line is JSON within FunctionGraph's 90 KiB, and no secret is in any output. */
+function expectCleanOutput(run: Invocation, secrets: string[]): void {
+  for (const line of run.stdout) {
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    expect(() => JSON.parse(line)).not.toThrow();
+  }
+  expect(leakedSecrets([...run.stdout, JSON.stringify(run)], secretsInPlay(emulator, secrets))).toEqual([]);
+}
+
+beforeAll(async () => {
+  // Prepare: package exactly as a user does, and unpack with an independent reader.
+  const printed = execFileSync(process.execPath, ['scripts/packageFunctionGraph.mjs'], { encoding: 'utf8' });
+  expect(printed).toMatch(/dist\/functiongraph\.zip: \d+(\.\d)? KB/);
+  const entries = readZip(readFileSync('dist/functiongraph.zip'));
+  expect(entries.map((entry) => entry.name)).toEqual(['index.js']);
+  work = mkdtempSync(join(tmpdir(), 'fg-zip-'));
+  indexJs = join(work, 'index.js');
+  writeFileSync(indexJs, entries[0]?.data ?? '');
+  // The first run downloads Node 20.15.1 from the registry (CI does the same): allow for it here.
+  const { stdout } = await functionGraphNode(['--version']);
+  expect(stdout.trim()).toBe('v20.15.1');
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+beforeEach(async () => {
+  emulator = await startEmulator({ accessKeys: [AGENCY_KEY] });
+  seedDemoProject(emulator);
+});
+afterEach(() => emulator.close());
+
+describe('the FunctionGraph zip on Node 20.15.1', () => {
+  it('(a) signs with the agency AK/SK and its security token, in the function\'s project', async () => {
+    // Prepare: the agency also has a token, which must not be used when the keys are there
+    const token = await issueToken(emulator);
+    emulator.log.clear();
+    const userData = { ...endpoints(), DRS_JOB_IDS: `${demoJobId('fullTransferFailed')},${demoJobId('createFailed')}` };
+
+    // Act
+    const run = await invoke({
+      userData,
+      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken, authToken: token },
+    });
+
+    // Assess
+    expect(run.nodeVersion).toBe('v20.15.1');
+    expect(run.error).toBeUndefined();
+    expect(run.report?.projectId).toBe(DEFAULT_PROJECT.id);
+    expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'retried', [demoJobId('createFailed')]: 'needs_attention' });
+    expect(drsCalls().length).toBeGreaterThan(0);
+    for (const call of drsCalls()) {
+      expect({ auth: call.auth, accessKey: call.accessKey, securityToken: call.securityToken, status: call.status })
+        .toEqual({ auth: 'aksk', accessKey: AGENCY_KEY.ak, securityToken: AGENCY_KEY.securityToken, status: 200 });
+    }
+    expectCleanOutput(run, [AGENCY_KEY.sk, AGENCY_KEY.securityToken ?? '']);
+  });
+
+  it('(b) sends the agency token as X-Auth-Token when the context has no temporary keys', async () => {
+    // Prepare: the token the agency hands out; only the function's own calls are logged
+    const token = await issueToken(emulator);
+    emulator.log.clear();
+
+    // Act
+    const run = await invoke({ userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('increTransferFailed') }, agency: { authToken: token } });
+
+    // Assess
+    expect(outcomes(run.report)).toEqual({ [demoJobId('increTransferFailed')]: 'retried' });
+    expect(drsCalls().map((call) => [call.auth, call.headers['x-auth-token'] === token, call.securityToken])).toEqual(
+      drsCalls().map(() => ['token', true, undefined]),
+    );
+    expect(emulator.log.byRoute('token')).toEqual([]);
+    expectCleanOutput(run, [token]);
+  });
+
+  it('(c) takes every setting, credentials included, from user data alone, and leaves the agency unused', async () => {
+    // Prepare: the process environment has no DRS_* or OS_* variable at all
+    const userData = {
+      ...endpoints(),
+      OS_ACCESS_KEY: DEFAULT_ACCESS_KEY.ak,
+      OS_SECRET_KEY: DEFAULT_ACCESS_KEY.sk,
+      OS_PROJECT_ID: DEFAULT_PROJECT.id,
+      DRS_JOB_IDS: `${demoJobId('fullTransferFailed')} ${demoJobId('healthyIncre')}`,
+      DRS_DRY_RUN: 'true',
+    };
+
+    // Act
+    const run = await invoke({
+      userData,
+      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken },
+    });
+
+    // Assess
+    expect(run.report?.dryRun).toBe(true);
+    expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'would_retry', [demoJobId('healthyIncre')]: 'skipped' });
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+    expect(drsCalls().map((call) => [call.accessKey, call.securityToken])).toEqual(drsCalls().map(() => [DEFAULT_ACCESS_KEY.ak, undefined]));
+    expectCleanOutput(run, [AGENCY_KEY.sk]);
+  });
+
+  it('(d) runs a timer trigger whose user_event carries the job ids', async () => {
+    // Prepare: the timer event as FunctionGraph sends it (reference: fg-timer-event)
+    const event = {
+      version: 'v1.0',
+      time: '2026-12-01T08:30:00+01:00',
+      trigger_type: 'TIMER',
+      trigger_name: 'drs_auto_retry_every_15_minutes',
+      user_event: JSON.stringify({ jobIds: [demoJobId('syncIncreFailed'), demoJobId('configuration')] }),
+    };
+
+    // Act
+    const run = await invoke({
+      userData: endpoints(),
+      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken },
+      event,
+    });
+
+    // Assess
+    expect(run.report?.trigger).toBe('schedule');
+    expect(outcomes(run.report)).toEqual({ [demoJobId('syncIncreFailed')]: 'retried', [demoJobId('configuration')]: 'skipped' });
+    expect(emulator.getTask(demoJobId('syncIncreFailed'))?.retries).toHaveLength(1);
+  });
+
+  it('(e) returns the report with deferred jobs before the function times out, when the time left is too short', async () => {
+    // Prepare: a 13 s function timeout leaves a budget of about 3 s; DRS never answers the retry
+    emulator.faults.add({ route: 'batch-retry', kind: 'hang', times: Infinity });
+
+    // Act
+    const run = await invoke({
+      userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed'), DRS_DEADLINE_MS: '600000' },
+      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken },
+      timeoutSeconds: 13,
+    });
+
+    // Assess
+    expect(run.report?.jobs).toEqual([expect.objectContaining({ outcome: 'deferred', reason: expect.stringMatching(/time budget/) })]);
+    expect(run.elapsedMs).toBeLessThan(run.timeoutMs - 5_000);
+    expect(run.stdout.some((line) => line.includes(run.report?.runId ?? 'no run id'))).toBe(true);
+  });
+});
