@@ -29,6 +29,11 @@ async function functionGraph(event: unknown, context: FunctionGraphContext): Pro
   const logger = createLogger({ fd: 1, level: env.LOG_LEVEL ?? 'info' }).child({ requestId: context.getRequestID?.() });
   let config;
   try {
+    if (credentials === 'none') {
+      throw new ConfigError('no credentials: give the function an agency (a new or changed agency takes about 10 minutes '
+        + 'to reach FunctionGraph), or set OS_AUTH_TOKEN, OS_ACCESS_KEY and OS_SECRET_KEY, or OS_USERNAME, OS_PASSWORD '
+        + 'and OS_USER_DOMAIN_NAME in the encrypted user data', { field: 'auth' });
+    }
     config = loadConfig(env, normaliseEvent(event));
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -46,7 +51,9 @@ async function functionGraph(event: unknown, context: FunctionGraphContext): Pro
     sinkTimeoutMs: 3_000,
     sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 },
   });
-  logger.info({ report }, 'drs-auto-retry report');
+  // A failed run is still answered with its report (README "Deploying on FunctionGraph"); the
+  // error level lets an LTS keyword alarm catch it.
+  logger[report.error ? 'error' : 'info']({ report }, 'drs-auto-retry report');
   return report;
 }
 
