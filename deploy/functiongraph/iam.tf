@@ -1,0 +1,36 @@
+# The function's identity: an agency that FunctionGraph assumes (op_svc_cff is the FunctionGraph
+# service), holding one custom policy with the fewest DRS actions the tool uses. FunctionGraph hands
+# the agency's temporary AK/SK and security token to each run; nothing is stored or rotated.
+# SECURITY.md "FunctionGraph agency" explains each action.
+
+resource "opentelekomcloud_identity_role_v3" "drs_retry" {
+  provider      = opentelekomcloud.iam
+  display_name  = "${var.name}-drs-retry"
+  description   = "drs-auto-retry: list and read DRS tasks, retry failed ones"
+  display_layer = "project"
+
+  statement {
+    effect = "Allow"
+    action = [
+      # List tasks (POST /v3/{project_id}/jobs, DRS_DISCOVER): "Obtaining the online migration task list".
+      "drs:migrationJob:list",
+      # Read statuses and details (jobs/batch-status, jobs/batch-detail): "Querying task statuses" and "Querying task details".
+      "drs:migrationJob:get",
+      # Retry (jobs/batch-retry-task). NOT CONFIRMED: the DRS permission docs map "Performing operations
+      # on tasks" and "Starting a task" to this action, but name none for retrying a task.
+      "drs:migrationJob:action",
+    ]
+  }
+}
+
+resource "opentelekomcloud_identity_agency_v3" "function" {
+  provider              = opentelekomcloud.iam
+  name                  = "${var.name}-agency"
+  description           = "drs-auto-retry: lets the FunctionGraph function retry DRS tasks in ${var.project_name}"
+  delegated_domain_name = "op_svc_cff"
+
+  project_role {
+    project = var.project_name
+    roles   = [opentelekomcloud_identity_role_v3.drs_retry.display_name]
+  }
+}

@@ -1,0 +1,89 @@
+# Every variable the module reads. Required: domain_name, project_name, and job_ids or discover.
+
+variable "region" {
+  description = "Open Telekom Cloud region of the project and its DRS tasks (eu-de, eu-nl)."
+  type        = string
+  default     = "eu-de"
+}
+
+variable "domain_name" {
+  description = "Account (domain) name, e.g. OTC-EU-DE-000000000010000XXXXX."
+  type        = string
+}
+
+variable "project_name" {
+  description = "Project that holds the DRS tasks and the function, e.g. eu-de or eu-de_myproject. The agency's permissions are granted in this project only."
+  type        = string
+}
+
+variable "name" {
+  description = "Name of the function; the agency, policy, log group and stream are named after it."
+  type        = string
+  default     = "drs-auto-retry"
+}
+
+variable "zip_path" {
+  description = "The package that `npm run package:functiongraph` writes."
+  type        = string
+  default     = "../../dist/functiongraph.zip"
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB. The tool needs little; 256 leaves room for large job lists."
+  type        = number
+  default     = 256
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of one run (3 to 900 s). The run's time budget is this less 10 s, so the report is always logged and returned."
+  type        = number
+  default     = 300
+  validation {
+    condition     = var.timeout_seconds >= 30 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be from 30 (a 20 s budget) to 900 (FunctionGraph's limit)."
+  }
+}
+
+variable "schedule" {
+  description = "When the timer runs the function: a FunctionGraph cron expression (seconds minutes hours day-of-month month [day-of-week])."
+  type        = string
+  default     = "0 */15 * * * *"
+}
+
+variable "job_ids" {
+  description = "DRS task ids to watch (DRS_JOB_IDS). Leave empty with discover = true to find the project's failed tasks."
+  type        = list(string)
+  default     = []
+}
+
+variable "discover" {
+  description = "Also list the project's tasks and retry the failed ones (DRS_DISCOVER)."
+  type        = bool
+  default     = false
+}
+
+variable "settings" {
+  description = "More plain settings of README \"Configuration\", e.g. { DRS_MAX_ATTEMPTS = \"3\", NOTIFY_ON = \"problems\" }. Never put a secret here: plain user data is shown in the console."
+  type        = map(string)
+  default     = {}
+}
+
+variable "ledger_url" {
+  description = "postgres://user:password@host:5432/database of the retry ledger (DRS_LEDGER_URL); null keeps no state between runs. Stored as encrypted user data."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "secret_settings" {
+  description = "Settings that are secrets, stored as encrypted user data: NOTIFY_WEBHOOK_URL, NOTIFY_WEBHOOK_SECRET, NOTIFY_SLACK_WEBHOOK_URL, NOTIFY_TEAMS_WEBHOOK_URL."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
+variable "log_ttl_days" {
+  description = "How long LTS keeps the run logs (the reports), in days."
+  type        = number
+  default     = 30
+}
