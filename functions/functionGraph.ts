@@ -1,59 +1,69 @@
 /**
- * The FunctionGraph face (README "Deploying on FunctionGraph"): a timer's or a manual event →
- * the same run as the CLI and Lambda → the report, logged as JSON lines of at most 90 KiB on
- * stdout (which FunctionGraph sends to LTS) and returned. Settings come from the function's user
- * data, credentials from its agency unless an OS_* credential is set.
+ * The FunctionGraph face (README "Deploying on FunctionGraph"): the handler body is the run; the
+ * Lambda face's middy middlewares do the chores around it, each told how to read FunctionGraph's
+ * context:
+ *   bindLogger  a child logger per invocation (request id, function name, runId)
+ *   logErrors   an error logged once, then thrown on
+ *   logReport   the report logged in lines of at most 90 KiB, where the runtime's own logger splits
+ *   parseInput  event + user data (context.getUserData, then process.env) + the agency → RunConfig
+ *   timeBudget  min(DRS_DEADLINE_MS, getRemainingTimeInMilliSeconds() − 10 s)
+ * No metrics: FunctionGraph has no CloudWatch. The report is returned, also when the run failed
+ * as a whole, with `error` set.
  */
 import middy from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { Report } from '../lib/core/report.js';
-import { createDeadline } from '../lib/core/deadline.js';
+import { FUNCTIONGRAPH_LOG_LINE_BYTES } from '../lib/engine/reportLog.js';
+import { runAndNotify } from '../lib/engine/runAndNotify.js';
 import { ConfigError } from '../lib/errors.js';
-import { loadConfig } from '../lib/input/config.js';
-import { normaliseEvent } from '../lib/input/events.js';
+import type { Env } from '../lib/input/settingsSource.js';
 import { functionGraphSettings, type FunctionGraphSettingsContext } from '../lib/input/functionGraphSettings.js';
 import { createLogger } from '../lib/log.js';
-import { runAndNotify } from '../lib/engine/runAndNotify.js';
-
-/** Time kept back from the function's timeout, so the report is always written and returned. */
-export const SAFETY_MARGIN_MS = 10_000;
+import { bindLogger } from './middleware/bindLogger.js';
+import type { InvocationState } from './middleware/invocation.js';
+import { logErrors } from './middleware/logErrors.js';
+import { logReport } from './middleware/logReport.js';
+import { parseInput } from './middleware/parseInput.js';
+import { SAFETY_MARGIN_MS, timeBudget } from './middleware/timeBudget.js';
 
 /** The context FunctionGraph passes an event function (the runtime's Context class). */
 export interface FunctionGraphContext extends FunctionGraphSettingsContext {
   getRemainingTimeInMilliSeconds?(): number;
   getRequestID?(): string;
+  getFunctionName?(): string;
 }
 
-async function functionGraph(event: unknown, context: FunctionGraphContext): Promise<Report> {
+type InvocationContext = FunctionGraphContext & Partial<InvocationState>;
+
+// The logger exists before the first invocation, so its level comes from the process environment.
+const logger = createLogger({ fd: 1, level: process.env.LOG_LEVEL || 'info' });
+
+/** The invocation's settings, and which credentials they hold (logged, never the values). */
+function settingsOf(context: InvocationContext): Env {
   const { env, credentials } = functionGraphSettings(context);
-  const logger = createLogger({ fd: 1, level: env.LOG_LEVEL ?? 'info' }).child({ requestId: context.getRequestID?.() });
-  let config;
-  try {
-    if (credentials === 'none') {
-      throw new ConfigError('no credentials: give the function an agency (a new or changed agency takes about 10 minutes '
-        + 'to reach FunctionGraph), or set OS_AUTH_TOKEN, OS_ACCESS_KEY and OS_SECRET_KEY, or OS_USERNAME, OS_PASSWORD '
-        + 'and OS_USER_DOMAIN_NAME in the encrypted user data', { field: 'auth' });
-    }
-    config = loadConfig(env, normaliseEvent(event));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.error({ error: { code: error.code, field: error.field, message: error.message } }, 'invalid input or configuration');
-    }
-    throw error;
+  if (credentials === 'none') {
+    throw new ConfigError('no credentials: give the function an agency (a new or changed agency takes about 10 minutes '
+      + 'to reach FunctionGraph), or set OS_AUTH_TOKEN, OS_ACCESS_KEY and OS_SECRET_KEY, or OS_USERNAME, OS_PASSWORD '
+      + 'and OS_USER_DOMAIN_NAME as encrypted user data', { field: 'auth' });
   }
-  logger.info({ credentials }, 'credentials');
-  const remaining = context.getRemainingTimeInMilliSeconds?.();
-  const fromTimeout = remaining === undefined ? undefined : Math.max(1_000, remaining - SAFETY_MARGIN_MS);
-  const budget = fromTimeout === undefined ? config.deadlineMs : Math.min(fromTimeout, config.deadlineMs ?? Infinity);
+  context.logger?.info({ credentials }, 'credentials of this run');
+  return env;
+}
+
+async function functionGraph(_event: unknown, context: InvocationContext): Promise<Report> {
+  // Set by the middlewares below, before the handler runs.
+  const { config, deadline, logger: log, runId } = context as FunctionGraphContext & InvocationState;
   const report = await runAndNotify(config, {
-    deadline: createDeadline(budget),
-    logger,
+    deadline,
+    logger: log,
+    runId,
+    // Two short attempts per sink fit in the safety margin kept back for the report.
     sinkTimeoutMs: 3_000,
     sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 },
   });
-  // A failed run is still answered with its report (README "Deploying on FunctionGraph"); the
-  // error level lets an LTS keyword alarm catch it.
-  logger[report.error ? 'error' : 'info']({ report }, 'drs-auto-retry report');
+  // Returned, not thrown: the report is the answer (README "Deploying on FunctionGraph"); this
+  // line is for an LTS keyword alarm.
+  if (report.error) log.error({ error: report.error }, 'the run failed as a whole; its report follows');
   return report;
 }
 
@@ -61,6 +71,14 @@ async function functionGraph(event: unknown, context: FunctionGraphContext): Pro
  * middy's types require Lambda's context. FunctionGraph's has none of its fields, and middy itself
  * only reads getRemainingTimeInMillis, after checking that it exists.
  */
-type MiddyContext = LambdaContext & FunctionGraphContext;
+type MiddyContext = LambdaContext & InvocationContext;
 
-export const handler = middy<unknown, Report, Error, MiddyContext>(functionGraph);
+export const handler = middy<unknown, Report, Error, MiddyContext>(functionGraph)
+  .use(bindLogger<MiddyContext>({
+    logger,
+    requestFields: (context) => ({ requestId: context.getRequestID?.(), functionName: context.getFunctionName?.() }),
+  }))
+  .use(logErrors<MiddyContext>({ logger }))
+  .use(logReport<MiddyContext>({ maxLineBytes: FUNCTIONGRAPH_LOG_LINE_BYTES }))
+  .use(parseInput<MiddyContext>({ settings: settingsOf }))
+  .use(timeBudget<MiddyContext>({ remainingMs: (context) => context.getRemainingTimeInMilliSeconds?.(), marginMs: SAFETY_MARGIN_MS }));

@@ -26,6 +26,8 @@ const AGENCY_KEY: EmulatorAccessKey = {
   securityToken: 'gQpAgencySecurityTokenForTheZipTest0123456789',
 };
 const MAX_LINE_BYTES = 90 * 1024;
+/** What the context of a function with that agency returns. */
+const AGENCY = { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken ?? '' };
 
 interface Invocation {
   nodeVersion: string;
@@ -121,7 +123,7 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     // Act
     const run = await invoke({
       userData,
-      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken, authToken: token },
+      agency: { ...AGENCY, authToken: token },
     });
 
     // Assess
@@ -168,7 +170,7 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     // Act
     const run = await invoke({
       userData,
-      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken },
+      agency: AGENCY,
     });
 
     // Assess
@@ -192,7 +194,7 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     // Act
     const run = await invoke({
       userData: endpoints(),
-      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken },
+      agency: AGENCY,
       event,
     });
 
@@ -209,7 +211,7 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     // Act
     const run = await invoke({
       userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed'), DRS_DEADLINE_MS: '600000' },
-      agency: { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken },
+      agency: AGENCY,
       timeoutSeconds: 13,
     });
 
@@ -218,4 +220,48 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(run.elapsedMs).toBeLessThan(run.timeoutMs - 5_000);
     expect(run.stdout.some((line) => line.includes(run.report?.runId ?? 'no run id'))).toBe(true);
   });
+
+  it('(f) logs a report too large for one line as a summary and parts of at most 90 KiB, every job in some line', async () => {
+    // Prepare: 3,000 ids DRS does not know, from the timer's user_event
+    const ids = Array.from({ length: 3_000 }, (_, i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-00000000jb1${i % 10}`);
+    const event = { version: 'v1.0', time: '2026-12-01T08:30:00+01:00', trigger_type: 'TIMER', trigger_name: 't', user_event: JSON.stringify({ jobIds: ids }) };
+
+    // Act
+    const run = await invoke({ userData: endpoints(), agency: AGENCY, event });
+
+    // Assess
+    const lines = run.stdout.map((line) => JSON.parse(line) as { msg: string; runId?: string; parts?: number; jobs?: Array<{ jobId: string }> });
+    const summary = lines.find((line) => line.msg === 'drs-auto-retry report');
+    const parts = lines.filter((line) => line.msg === 'drs-auto-retry report part');
+    expect(run.report?.summary).toMatchObject({ requested: 3_000, not_found: 3_000 });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(summary?.parts).toBe(parts.length);
+    expect(new Set(parts.every((part) => part.runId === run.report?.runId) ? parts.flatMap((part) => part.jobs ?? []).map((job) => job.jobId) : [])).toEqual(new Set(ids));
+    expectCleanOutput(run, [AGENCY_KEY.sk]);
+  });
+
+  it('(g) returns the report, with error set and the jobs deferred, when DRS refuses the agency\'s keys', async () => {
+    // Act: a security token that does not belong to the key
+    const run = await invoke({
+      userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed') },
+      agency: { ...AGENCY, securityToken: 'a-stale-security-token-0123456789' },
+    });
+
+    // Assess
+    expect(run.error).toBeUndefined();
+    expect(run.report?.error).toMatchObject({ code: 'APIG.0301' });
+    expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'deferred' });
+    expect(run.stdout.some((line) => line.includes('"level":"error"') && line.includes('failed as a whole'))).toBe(true);
+    expectCleanOutput(run, [AGENCY_KEY.sk, 'a-stale-security-token-0123456789']);
+  });
+
+  it('(h) without an agency or an OS_* credential, fails with advice and sends nothing', async () => {
+    // Act
+    const run = await invoke({ userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed') } });
+
+    // Assess
+    expect(run.error).toEqual({ name: 'ConfigError', message: expect.stringMatching(/^no credentials: give the function an agency/) });
+    expect(emulator.log.entries).toEqual([]);
+  });
 });
+
