@@ -14,6 +14,18 @@ export default defineConfig(
       'no-console': 'off',
     },
   },
+  {
+    // The layers (README "Development"): a face sees the engine and the input parsing, never an adapter or the core.
+    files: ['functions/**/*.ts', 'bin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+lib/(core|drs|auth|http|ledger|notify)/',
+          message: 'Faces import only from lib/engine, lib/input, lib/errors.ts and lib/log.ts; re-export what a face needs there.',
+        }],
+      }],
+    },
+  },
   { files: ['**/*.mjs', '**/*.cjs', '**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
   // CommonJS files (test support that runs under FunctionGraph's Node without a loader) load with require().
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

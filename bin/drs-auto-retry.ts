@@ -5,14 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
-import { loadConfig, type CliOverrides } from '../lib/input/config.js';
-import { createDeadline } from '../lib/core/deadline.js';
-import { exitCodeOf } from '../lib/core/report.js';
-import { ConfigError, isDrsAutoRetryError } from '../lib/errors.js';
-import { normaliseEvent, parseEventJson, type RunRequest } from '../lib/input/events.js';
+import { createDeadline, exitCodeOf, renderReportText, runAndNotify } from '../lib/engine/index.js';
+import { ConfigError, messageOf } from '../lib/errors.js';
+import { loadConfig, normaliseEvent, parseEventJson, type CliOverrides, type RunRequest } from '../lib/input/index.js';
 import { createLogger } from '../lib/log.js';
-import { renderReportText } from '../lib/notify/reportText.js';
-import { runAndNotify } from '../lib/engine/runAndNotify.js';
 
 const USAGE = `Usage: drs-auto-retry [options]
 
@@ -59,7 +55,7 @@ function parseCommandLine(argv: string[]) {
       },
     });
   } catch (error) {
-    throw new ConfigError(`${error instanceof Error ? error.message : String(error)}. See --help`, { field: 'argv', cause: error });
+    throw new ConfigError(`${messageOf(error)}. See --help`, { field: 'argv', cause: error });
   }
   const { values } = parsed;
   const format = values.format ?? (process.stdout.isTTY ? 'text' : 'json');
@@ -147,7 +143,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const message = isDrsAutoRetryError(error) ? error.message : error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     process.stderr.write(`drs-auto-retry: unexpected failure: ${message}\n`);
     process.exitCode = 3;
   },

@@ -14,9 +14,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Report } from '../lib/core/report.js';
-import { runAndNotify } from '../lib/engine/runAndNotify.js';
-import { RunFailedError } from '../lib/engine/runFailedError.js';
+import { runAndNotify, RunFailedError, type Report } from '../lib/engine/index.js';
 import { createLogger } from '../lib/log.js';
 import { bindLogger } from './middleware/bindLogger.js';
 import type { InvocationState } from './middleware/invocation.js';
@@ -26,7 +24,7 @@ import { parseInput } from './middleware/parseInput.js';
 import { reportMetrics } from './middleware/reportMetrics.js';
 import { SAFETY_MARGIN_MS, timeBudget } from './middleware/timeBudget.js';
 
-export { RunFailedError } from '../lib/engine/runFailedError.js';
+export { RunFailedError } from '../lib/engine/index.js';
 
 /** CloudWatch namespace and `service` dimension of the run's metrics (README, "Logs and metrics"). */
 export const METRICS_NAMESPACE = 'DrsAutoRetry';

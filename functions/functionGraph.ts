@@ -12,9 +12,7 @@
  */
 import middy from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
-import type { Report } from '../lib/core/report.js';
-import { FUNCTIONGRAPH_LOG_LINE_BYTES } from '../lib/engine/reportLog.js';
-import { runAndNotify } from '../lib/engine/runAndNotify.js';
+import { FUNCTIONGRAPH_LOG_LINE_BYTES, runAndNotify, type Report } from '../lib/engine/index.js';
 import { ConfigError } from '../lib/errors.js';
 import type { Env } from '../lib/input/settingsSource.js';
 import { functionGraphSettings, type FunctionGraphSettingsContext } from '../lib/input/functionGraphSettings.js';

@@ -26,6 +26,17 @@ export class DrsAutoRetryError extends Error {
   }
 }
 
+/** What every class of the family takes after its message; each class has its own default code. */
+export interface DrsErrorOptions {
+  code?: string;
+  cause?: unknown;
+}
+
+/** The message of anything thrown: an Error's own message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Bad configuration or input (env, event, argv). Nothing was sent to DRS. Exit code 2. */
 export class ConfigError extends DrsAutoRetryError {
   static {
@@ -35,8 +46,8 @@ export class ConfigError extends DrsAutoRetryError {
   /** The field or variable at fault, e.g. `DRS_BATCH_SIZE` or `event.jobIds[3]`. */
   readonly field: string | undefined;
 
-  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
-    super(message, { code: 'CONFIG_INVALID', cause: options.cause });
+  constructor(message: string, options: DrsErrorOptions & { field?: string } = {}) {
+    super(message, { code: options.code ?? 'CONFIG_INVALID', cause: options.cause });
     this.name = 'ConfigError';
     this.field = options.field;
   }
@@ -50,7 +61,7 @@ export class AuthError extends DrsAutoRetryError {
 
   readonly status: number | undefined;
 
-  constructor(message: string, options: { code?: string; status?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: DrsErrorOptions & { status?: number } = {}) {
     super(message, { code: options.code ?? 'AUTH_FAILED', cause: options.cause });
     this.name = 'AuthError';
     this.status = options.status;
@@ -87,17 +98,17 @@ export class ApiError extends DrsAutoRetryError {
 
   constructor(
     message: string,
-    options: {
+    options: DrsErrorOptions & {
       operation: string;
       status: number;
       apiCode?: string;
       apiMessage?: string;
       results?: DrsItemResult[];
       attempts?: number;
-      cause?: unknown;
     },
   ) {
-    super(message, { code: options.apiCode ?? (options.status ? `HTTP_${options.status}` : 'NETWORK'), cause: options.cause });
+    const code = options.code ?? options.apiCode ?? (options.status ? `HTTP_${options.status}` : 'NETWORK');
+    super(message, { code, cause: options.cause });
     this.name = 'ApiError';
     this.status = options.status;
     this.apiCode = options.apiCode;
@@ -114,11 +125,14 @@ export class DeadlineExceededError extends DrsAutoRetryError {
     keepClassName(this, 'DeadlineExceededError');
   }
 
-  constructor(operation: string) {
-    super(`${operation}: the run's time budget (DRS_DEADLINE_MS) is spent; the job is left for the next run`, {
-      code: 'DEADLINE_EXCEEDED',
-    });
+  constructor(message: string, options: DrsErrorOptions = {}) {
+    super(message, { code: options.code ?? 'DEADLINE_EXCEEDED', cause: options.cause });
     this.name = 'DeadlineExceededError';
+  }
+
+  /** The budget stopped `operation` (e.g. `DRS batch-retry-task`) before it started. */
+  static before(operation: string): DeadlineExceededError {
+    return new DeadlineExceededError(`${operation}: the run's time budget (DRS_DEADLINE_MS) is spent; the job is left for the next run`);
   }
 }
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CliOverrides,
-  DEFAULT_RETRY_STATUSES,
-  describeConfig,
-  FAILED_STATUSES,
-  LIMITS,
-  loadConfig,
-  NEVER_RETRY_STATUSES,
-  RETRYABLE_STATUSES,
-} from '../lib/input/config.js';
+import { type CliOverrides, describeConfig, loadConfig } from '../lib/input/config.js';
+import { LIMITS } from '../lib/input/valueChecks.js';
+import { DEFAULT_RETRY_STATUSES, FAILED_STATUSES, NEVER_RETRY_STATUSES, RETRYABLE_STATUSES } from '../lib/core/taskStatuses.js';
 import { catchConfigError } from './support/catchConfigError.js';
 import type { EventPayload, RunRequest } from '../lib/input/events.js';
 

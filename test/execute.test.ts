@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedJob } from '../lib/core/plan.js';
 import type { RetryAnswer } from '../lib/core/retryAnswers.js';
 import { ApiError, AuthError, DeadlineExceededError } from '../lib/errors.js';
-import { executePlan, type RetryPort } from '../lib/engine/retryBatch.js';
+import { executePlan } from '../lib/engine/retryBatch.js';
+import type { RetryPort } from '../lib/engine/ports.js';
 
 const job = (jobId: string): PlannedJob => ({ jobId, status: 'INCRE_TRANSFER_FAILED', reEdit: false });
 
@@ -46,7 +47,7 @@ describe('executePlan', () => {
     const port: RetryPort = {
       async batchRetry() {
         call++;
-        if (call === 1) throw new DeadlineExceededError('DRS batch-retry-task');
+        if (call === 1) throw DeadlineExceededError.before('DRS batch-retry-task');
         throw new AuthError('IAM refused the password login', { status: 401 });
       },
     };

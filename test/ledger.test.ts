@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RetryLedger } from '../lib/engine/retryLedger.js';
+import type { RetryLedger } from '../lib/engine/ports.js';
 import { BACKOFF_CAP_MS, decideBudget, minimumIntervalMs, recordAttempt, type BudgetPolicy } from '../lib/core/retryBudget.js';
 import { DynamoLedger, LedgerError } from '../lib/ledger/dynamoLedger.js';
 import { MemoryLedger } from '../lib/ledger/memoryLedger.js';

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AkSkAuthorizer } from '../lib/auth/akskSigner.js';
-import type { NotifySettings } from '../lib/input/config.js';
+import type { NotifySettings } from '../lib/notify/settings.js';
 import { type RequestAuthorizer } from '../lib/http/httpClient.js';
 import {
   createSinks,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NotifySettings } from '../lib/input/config.js';
+import type { NotifySettings } from '../lib/notify/settings.js';
 import type { Report } from '../lib/core/report.js';
 import { ApiError } from '../lib/errors.js';
 import { createSinks, sendNotifications, shouldNotify, type Sink, type SinkName } from '../lib/notify/index.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AkSkAuthorizer } from '../lib/auth/akskSigner.js';
 import { StaticTokenAuthorizer } from '../lib/auth/staticToken.js';
-import type { NotifySettings } from '../lib/input/config.js';
+import type { NotifySettings } from '../lib/notify/settings.js';
 import type { NotificationResult } from '../lib/core/report.js';
 import { type RequestAuthorizer } from '../lib/http/httpClient.js';
 import { createSinks, renderSlackMessage, renderSmnMessage, renderTeamsMessage, sendNotifications } from '../lib/notify/index.js';

@@ -2,8 +2,7 @@
  * The event and the settings into one validated RunConfig before the handler runs. A bad
  * input is thrown as a ConfigError (the errors middleware logs it, once) and nothing is sent.
  */
-import { loadConfig } from '../../lib/input/config.js';
-import { normaliseEvent } from '../../lib/input/events.js';
+import { loadConfig, normaliseEvent } from '../../lib/input/index.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
 
 type Env = Record<string, string | undefined>;

@@ -4,9 +4,7 @@
  * middleware, used before this one, writes them as one EMF line after the handler, or after
  * its error.
  */
-import { OUTCOMES, type Outcome } from '../../lib/core/outcomes.js';
-import type { Report } from '../../lib/core/report.js';
-import { isRunFailedError } from '../../lib/engine/runFailedError.js';
+import { isRunFailedError, OUTCOMES, type Outcome, type Report } from '../../lib/engine/index.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
 
 /** The metric names of the outcome counts: `needs_attention` → `NeedsAttention`. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/deadline.js';
-import { ApiError, AuthError, DrsAutoRetryError } from '../errors.js';
+import { ApiError, AuthError, DeadlineExceededError, DrsAutoRetryError, messageOf } from '../errors.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 
 /** IAM password credentials, scoped to one project by id or by name. */
@@ -101,8 +101,10 @@ export class IamPasswordTokenProvider implements RequestAuthorizer {
         },
       });
     } catch (error) {
+      // The run's budget ran out before IAM was asked: that is the budget, not a login problem.
+      if (error instanceof DeadlineExceededError) throw error;
       const status = error instanceof ApiError || error instanceof AuthError ? error.status : undefined;
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = messageOf(error);
       const refused = status === 400 || status === 401 || status === 403;
       throw new AuthError(
         refused

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { ApiError, AuthError, DrsAutoRetryError } from '../errors.js';
+import { ApiError, AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import { parseItemResults } from '../http/otcErrorBody.js';
 import type {
@@ -143,7 +143,7 @@ export class DrsClient {
           const failure =
             error instanceof DrsAutoRetryError
               ? error
-              : new DrsAutoRetryError(`DRS ${operation} failed: ${String(error)}`, { code: 'INTERNAL', cause: error });
+              : new DrsAutoRetryError(`DRS ${operation} failed: ${messageOf(error)}`, { code: 'INTERNAL', cause: error });
           part = { items: [], failures: [{ ids: chunk, error: failure }] };
         }
         parts[index] = part;

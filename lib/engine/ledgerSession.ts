@@ -1,4 +1,4 @@
-import type { RetryLedger } from './retryLedger.js';
+import type { RetryLedger } from './ports.js';
 import type { JobOutcome, ObservedTask } from '../core/outcomes.js';
 import type { PlannedJob } from '../core/plan.js';
 import { BACKOFF_CAP_MS, gateByBudget, recordAttempt, type JobRecord } from '../core/retryBudget.js';

@@ -1,7 +1,8 @@
 import type { JobOutcome, ObservedTask } from '../core/outcomes.js';
 import { planRetries, type PlannedJob } from '../core/plan.js';
 import type { BatchRead, TaskDetail } from '../drs/types.js';
-import { executePlan, type RetryPort } from './retryBatch.js';
+import { executePlan } from './retryBatch.js';
+import type { RetryPort } from './ports.js';
 import type { LedgerSession } from './ledgerSession.js';
 
 export interface PipelineOptions {

@@ -1,13 +1,10 @@
 import type { JobOutcome } from '../core/outcomes.js';
 import type { PlannedJob, RetryPlan } from '../core/plan.js';
 import { outcomeOfRetryAnswer, type RetryAnswer } from '../core/retryAnswers.js';
-import { ApiError, AuthError, DeadlineExceededError, DrsAutoRetryError } from '../errors.js';
+import type { RetryPort } from './ports.js';
+import { ApiError, AuthError, DeadlineExceededError, messageOf } from '../errors.js';
 import { classifyFailure } from '../http/retryPolicy.js';
 
-/** The one DRS call the execution needs (DrsClient.batchRetry fits it). */
-export interface RetryPort {
-  batchRetry(items: ReadonlyArray<{ jobId: string; reEdit?: boolean }>): Promise<RetryAnswer[]>;
-}
 
 export interface ExecutionResult {
   outcomes: JobOutcome[];
@@ -80,8 +77,7 @@ async function handleChunkFailure(
   }
   // Throttling that outlasted the retry budget, 5xx, resets, timeouts: DRS may or may not
   // have acted, and the next run re-reads the status and decides again.
-  const message = error instanceof DrsAutoRetryError ? error.message : String(error);
-  return defer(chunk, `retry request did not complete: ${message}`);
+  return defer(chunk, `retry request did not complete: ${messageOf(error)}`);
 }
 
 /** A 4xx that is neither throttling nor an auth problem: DRS looked at the request and said no. */

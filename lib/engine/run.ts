@@ -1,37 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { RunConfig } from '../input/config.js';
 import { NO_DEADLINE, type Clock, type Deadline } from '../core/deadline.js';
-import type { RetryLedger } from './retryLedger.js';
+import type { DrsPort, RetryLedger, RunLogger } from './ports.js';
 import type { JobOutcome } from '../core/outcomes.js';
 import { uniqueIds } from '../core/plan.js';
 import { buildReport, type Report } from '../core/report.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
-import type { BatchRead, DbUseType, ListedTask, TaskDetail } from '../drs/types.js';
+import type { BatchRead, TaskDetail } from '../drs/types.js';
 import { DB_USE_TYPES } from '../drs/types.js';
-import { AuthError, DrsAutoRetryError } from '../errors.js';
-import type { RetryPort } from './retryBatch.js';
+import { AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import { RetryPipeline } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
 import { verifyRetried } from './verify.js';
 
-/** The DRS calls a run makes (DrsClient fits it; tests and the benchmark may hand in others). */
-export interface DrsPort extends RetryPort {
-  listJobs(dbUseType: DbUseType): Promise<ListedTask[]>;
-  /** Reads statuses in pages; `onChunk` gets each page as it arrives. */
-  batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>>;
-}
-
 /** A DRS connection for one project, made once credentials are known to work. */
 export interface RunContext {
   drs: DrsPort;
   projectId: string;
-}
-
-/** The few logger methods a run uses (pino's Logger fits). Objects first, message second. */
-export interface RunLogger {
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
 }
 
 export interface RunDependencies {
@@ -58,7 +44,7 @@ type RunError = { code: string; message: string };
 const toRunError = (error: unknown): RunError =>
   error instanceof DrsAutoRetryError
     ? { code: error.code, message: error.message }
-    : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+    : { code: 'INTERNAL', message: messageOf(error) };
 
 /**
  * One run, end to end: targets → lease → status read (batch-detail), with each page planned,
@@ -157,7 +143,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
     if (read && read.items.length === 0 && read.failures.length > 0) runError ??= toRunError(read.failures[0]?.error);
     log?.info({ runId, read: current.read, retried: current.allowed.length }, 'status read and retries done');
 
-    const verifyAfterMs = config.ledger.verifyAfterMs;
+    const verifyAfterMs = config.verifyAfterMs;
     if (verifyAfterMs !== undefined && !config.dryRun) {
       const verified = await verifyRetried(current.retryOutcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
       if (verified.skipped) log?.warn({ runId, reason: verified.skipped }, 'verification skipped');

@@ -5,7 +5,8 @@ import type { Report } from '../core/report.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import { openLedger } from '../ledger/index.js';
 import { createSinks, sendNotifications } from '../notify/index.js';
-import { runAutoRetry, type RunDependencies, type RunLogger } from './run.js';
+import type { RunLogger } from './ports.js';
+import { runAutoRetry, type RunDependencies } from './run.js';
 
 export interface RunAndNotifyOptions {
   deadline: Deadline;

@@ -2,6 +2,7 @@ import type { Deadline } from '../core/deadline.js';
 import type { JobOutcome } from '../core/outcomes.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
 import type { BatchRead, TaskDetail } from '../drs/types.js';
+import { messageOf } from '../errors.js';
 
 export interface VerifyOptions {
   verifyAfterMs: number;
@@ -33,7 +34,7 @@ export async function verifyRetried(
   try {
     read = await drs.batchDetail(retried);
   } catch (error) {
-    return { outcomes: [...outcomes], skipped: `the re-read failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { outcomes: [...outcomes], skipped: `the re-read failed: ${messageOf(error)}` };
   }
   const after = new Map(read.items.map((task) => [task.id, task.status]));
   return {

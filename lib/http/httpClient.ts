@@ -120,7 +120,7 @@ export class HttpClient {
     let refreshed = false;
     let retryIndex = 0;
     for (let attempt = 1; ; attempt++) {
-      if (this.deadline.expired()) throw new DeadlineExceededError(request.operation);
+      if (this.deadline.expired()) throw DeadlineExceededError.before(request.operation);
       const sentAuth = await this.authorize(request, body);
       const result = await this.send(request, body, sentAuth);
       const error = parseOtcErrorBody(result.data);

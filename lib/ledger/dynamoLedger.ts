@@ -9,9 +9,9 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { LeaseResult, RetryLedger } from '../engine/retryLedger.js';
+import type { LeaseResult, RetryLedger } from '../engine/ports.js';
 import type { JobRecord } from '../core/retryBudget.js';
-import { DrsAutoRetryError, keepClassName } from '../errors.js';
+import { DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
 
 /** DynamoDB's own per-call limits. */
 const MAX_GET = 100;
@@ -38,8 +38,8 @@ export class LedgerError extends DrsAutoRetryError {
     keepClassName(this, 'LedgerError');
   }
 
-  constructor(message: string, cause: unknown) {
-    super(message, { code: 'LEDGER_UNAVAILABLE', cause });
+  constructor(message: string, options: DrsErrorOptions = {}) {
+    super(message, { code: options.code ?? 'LEDGER_UNAVAILABLE', cause: options.cause });
     this.name = 'LedgerError';
   }
 }
@@ -85,7 +85,6 @@ const pause = (round: number) => new Promise((resolve) => setTimeout(resolve, 20
  * and one lease per project, `lease#{project}`, taken with a conditional write.
  */
 export class DynamoLedger implements RetryLedger {
-  readonly kind = 'dynamodb' as const;
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly clock: () => number;
@@ -111,7 +110,7 @@ export class DynamoLedger implements RetryLedger {
     for (const ids of chunk([...new Set(jobIds)], MAX_GET)) {
       let keys: Item[] = ids.map((id) => ({ pk: { S: jobKey(projectId, id) } }));
       for (let round = 0; keys.length > 0; round++) {
-        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unread (throttled); try again later', undefined);
+        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unread (throttled); try again later');
         if (round > 0) await pause(round);
         const answer = await this.call('read job records', () =>
           this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } })),
@@ -181,7 +180,7 @@ export class DynamoLedger implements RetryLedger {
     for (const batch of chunk(requests, MAX_WRITE)) {
       let pending = batch;
       for (let round = 0; pending.length > 0; round++) {
-        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unwritten (throttled); try again later', undefined);
+        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unwritten (throttled); try again later');
         if (round > 0) await pause(round);
         const answer = await this.call('write job records', () =>
           this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } })),
@@ -196,7 +195,7 @@ export class DynamoLedger implements RetryLedger {
       return await send();
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
-      throw new LedgerError(`could not ${what} in DynamoDB table ${this.table} (${name}): check DRS_LEDGER_TABLE, the table, and the function's permissions`, error);
+      throw new LedgerError(`could not ${what} in DynamoDB table ${this.table} (${name}): check DRS_LEDGER_TABLE, the table, and the function's permissions`, { cause: error });
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { RetryLedger } from '../engine/retryLedger.js';
+import type { RetryLedger } from '../engine/ports.js';
 import { MemoryLedger } from './memoryLedger.js';
 import type { LedgerSettings } from './settings.js';
 

@@ -1,4 +1,4 @@
-import type { LeaseResult, RetryLedger } from '../engine/retryLedger.js';
+import type { LeaseResult, RetryLedger } from '../engine/ports.js';
 import type { JobRecord } from '../core/retryBudget.js';
 
 /**
@@ -7,7 +7,6 @@ import type { JobRecord } from '../core/retryBudget.js';
  * behaviour of a run without DRS_LEDGER_TABLE.
  */
 export class MemoryLedger implements RetryLedger {
-  readonly kind = 'memory' as const;
   private readonly jobs = new Map<string, JobRecord>();
   private readonly leases = new Map<string, { runId: string; expiresAt: number }>();
 

@@ -1,4 +1,4 @@
-/** DRS_LEDGER_* and the budget variables, validated (issue: retry budget, lease, verification). */
+/** DRS_LEDGER_* and the budget variables, validated (retry budget and run lease). */
 export interface LedgerSettings {
   /** DRS_LEDGER_TABLE: DynamoDB table; absent = the in-memory ledger (stateless between runs). */
   table?: string;
@@ -8,6 +8,4 @@ export interface LedgerSettings {
   maxAttempts: number;
   /** DRS_BACKOFF_BASE_MS: the first minimum interval between attempts; doubles, capped at 4 h. */
   backoffBaseMs: number;
-  /** DRS_VERIFY_AFTER_MS: re-read retried jobs this long after the retries; absent = off. */
-  verifyAfterMs?: number;
 }

@@ -1,4 +1,4 @@
-import { ApiError, AuthError, DrsAutoRetryError, keepClassName } from '../errors.js';
+import { ApiError, AuthError, DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
 import { clip } from './reportParts.js';
 import type { SinkName } from './sink.js';
 
@@ -19,8 +19,8 @@ export class SinkError extends DrsAutoRetryError {
     keepClassName(this, 'SinkError');
   }
 
-  constructor(message: string) {
-    super(message, { code: 'NOTIFY_FAILED' });
+  constructor(message: string, options: DrsErrorOptions = {}) {
+    super(message, { code: options.code ?? 'NOTIFY_FAILED', cause: options.cause });
     this.name = 'SinkError';
   }
 }

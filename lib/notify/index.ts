@@ -1,4 +1,4 @@
-import type { NotifySettings } from '../input/config.js';
+import type { NotifySettings } from './settings.js';
 import { hasProblems, type NotificationResult, type Report } from '../core/report.js';
 import { describeSinkFailure } from './failure.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, type Sink, type SinkDependencies } from './sink.js';
