@@ -1,7 +1,8 @@
-// Bundles the two faces with esbuild: the Lambda handler (target node22, the Lambda runtime)
-// and the CLI (target node20, which FunctionGraph and this project's minimum share). The
-// FunctionGraph zip has its own script, scripts/packageFunctionGraph.mjs.
+// Bundles the two faces with esbuild: the Lambda handler (target node22, the Lambda runtime),
+// with the PostgreSQL driver beside it, and the CLI (target node20, which FunctionGraph and this
+// project's minimum share). The FunctionGraph zip has its own script, scripts/packageFunctionGraph.mjs.
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -10,17 +11,31 @@ import { common as shared } from './bundleOptions.mjs';
 // --metafile DIR: also write esbuild's metafiles there (the benchmark reads what each bundle holds).
 const { values: cli } = parseArgs({ options: { metafile: { type: 'string' } } });
 
+/**
+ * For the Lambda bundle, `pg` (about 85 KB minified) goes into its own file beside it, dist/pg.cjs,
+ * which only a run with DRS_LEDGER_URL loads: the bundle stays within its size budget, and a run
+ * without PostgreSQL neither parses nor initialises the driver.
+ */
+const pgBesideBundle = {
+  name: 'pg-beside-bundle',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^pg$/ }, () => ({ path: './pg.cjs', external: true }));
+  },
+};
+
 const common = {
   ...shared,
-  // The Lambda runtime provides the AWS SDK v3.
-  external: ['@aws-sdk/*'],
+  // The Lambda runtime provides the AWS SDK v3. pg's optional native binding is never used: pg
+  // loads it only when asked for `pg.native`.
+  external: ['@aws-sdk/*', 'pg-native'],
   outExtension: { '.js': '.cjs' },
   outdir: 'dist',
   metafile: cli.metafile !== undefined,
 };
 
 const bundles = {
-  autoRetry: { ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22' },
+  autoRetry: { ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22', plugins: [...common.plugins, pgBesideBundle] },
+  pg: { ...common, entryPoints: [{ in: createRequire(import.meta.url).resolve('pg'), out: 'pg' }], target: 'node22' },
   'drs-auto-retry': { ...common, entryPoints: ['bin/drs-auto-retry.ts'], target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 };
 

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetryLedger } from '../lib/engine/ports.js';
 import { BACKOFF_CAP_MS, decideBudget, minimumIntervalMs, recordAttempt, type BudgetPolicy } from '../lib/core/retryBudget.js';
-import { DynamoLedger, LedgerError } from '../lib/ledger/dynamoLedger.js';
+import { DynamoLedger } from '../lib/ledger/dynamoLedger.js';
+import { LedgerError } from '../lib/ledger/ledgerError.js';
 import { MemoryLedger } from '../lib/ledger/memoryLedger.js';
+import { PostgresLedger } from '../lib/ledger/postgresLedger.js';
 import { startDynalite, type LocalDynamo } from './support/dynalite.js';
+import { startPostgres, type LocalPostgres } from './support/postgres.js';
 
 const POLICY: BudgetPolicy = { maxAttempts: 3, backoffBaseMs: 15 * 60_000, backoffCapMs: BACKOFF_CAP_MS };
 const T0 = Date.parse('2026-11-27T03:00:00Z');
@@ -32,10 +35,15 @@ describe('retry budget', () => {
 });
 
 let dynamo: LocalDynamo;
+let postgres: LocalPostgres;
+const opened: PostgresLedger[] = [];
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  [dynamo, postgres] = await Promise.all([startDynalite(), startPostgres()]);
 });
-afterAll(() => dynamo.close());
+afterAll(async () => {
+  await Promise.all(opened.map((ledger) => ledger.close()));
+  await Promise.all([dynamo.close(), postgres.close()]);
+});
 
 const ledgers: Array<[string, () => Promise<RetryLedger>]> = [
   ['memory', async () => new MemoryLedger()],
@@ -45,6 +53,14 @@ const ledgers: Array<[string, () => Promise<RetryLedger>]> = [
       const table = `ledger-${Math.random().toString(36).slice(2, 10)}`;
       await dynamo.createLedgerTable(table);
       return new DynamoLedger({ table, client: dynamo.client });
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const ledger = new PostgresLedger({ url: postgres.url(), table: `ledger_${Math.random().toString(36).slice(2, 10)}` });
+      opened.push(ledger);
+      return ledger;
     },
   ],
 ];
@@ -91,6 +107,36 @@ describe.each(ledgers)('%s ledger', (_kind, makeLedger) => {
     expect(afterExpiry).toEqual({ acquired: true });
     expect(stillHeld).toMatchObject({ acquired: false, heldBy: loser });
     expect(afterRelease).toEqual({ acquired: true });
+  });
+
+  it('renews the lease for the run that holds it', async () => {
+    const ledger = await makeLedger();
+    await ledger.acquireLease('p', 'run-a', T0, 60_000);
+    expect(await ledger.acquireLease('p', 'run-a', T0 + 30_000, 60_000)).toEqual({ acquired: true });
+    expect(await ledger.acquireLease('p', 'run-b', T0 + 61_000, 60_000)).toMatchObject({ acquired: false, heldUntil: T0 + 90_000 });
+  });
+
+  it('keeps one lease per project', async () => {
+    const ledger = await makeLedger();
+    expect(await ledger.acquireLease('p1', 'run-a', T0, 60_000)).toEqual({ acquired: true });
+    expect(await ledger.acquireLease('p2', 'run-b', T0, 60_000)).toEqual({ acquired: true });
+  });
+
+  it('replaces a job record, escalation included, and forgets nothing else', async () => {
+    // Prepare
+    const ledger = await makeLedger();
+    const first = recordAttempt(undefined, 'a', T0);
+
+    // Act
+    await ledger.writeJobs('p', [first, recordAttempt(undefined, 'b', T0)]);
+    await ledger.writeJobs('p', [{ ...recordAttempt(first, 'a', T0 + MIN), escalatedAt: T0 + 2 * MIN }]);
+    await ledger.endEpisodes('p', []);
+    await ledger.writeJobs('p', []);
+
+    // Assess
+    const read = await ledger.readJobs('p', ['a', 'b']);
+    expect(read.get('a')).toEqual({ jobId: 'a', episodeStartedAt: T0, attempts: 2, lastAttemptAt: T0 + MIN, escalatedAt: T0 + 2 * MIN });
+    expect(read.get('b')).toEqual({ jobId: 'b', episodeStartedAt: T0, attempts: 1, lastAttemptAt: T0 });
   });
 });
 

@@ -77,7 +77,7 @@ describe('serverless invoke local (the built handler, real CLI)', () => {
 });
 
 describe('serverless package (offline, no credentials)', () => {
-  it('produces a zip with only the bundle, and the schedule, event and SNS triggers', async () => {
+  it('produces a zip with only the bundle (and the PostgreSQL driver beside it), and the schedule, event and SNS triggers', async () => {
     // Prepare
     const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
 
@@ -87,7 +87,7 @@ describe('serverless package (offline, no credentials)', () => {
     // Assess
     expect(result.failed).toBe(false);
     const zipList = await run('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(out, 'drs-auto-retry.zip')]);
-    expect(zipList.stdout.trim().split('\n')).toEqual(['dist/autoRetry.cjs']);
+    expect(zipList.stdout.trim().split('\n').sort()).toEqual(['dist/autoRetry.cjs', 'dist/pg.cjs']);
     const template = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
     const resources = Object.values((JSON.parse(template) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources);
     const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');

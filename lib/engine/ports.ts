@@ -22,7 +22,7 @@ export type LeaseResult = { acquired: true } | { acquired: false; heldBy: string
 
 /**
  * Where retry budgets and the run lease live between runs. Adapters: an in-memory ledger (the
- * default: stateless between invocations) and DynamoDB.
+ * default: stateless between invocations), DynamoDB and PostgreSQL.
  */
 export interface RetryLedger {
   /** The current episode of each job that has one. */
@@ -34,6 +34,8 @@ export interface RetryLedger {
   acquireLease(projectId: string, runId: string, now: number, ttlMs: number): Promise<LeaseResult>;
   /** Gives the lease back, if this run still holds it. */
   releaseLease(projectId: string, runId: string): Promise<void>;
+  /** Lets go of connections, for adapters that hold some; the ledger is not used after. */
+  close?(): Promise<void>;
 }
 
 /** The few logger methods a run uses (pino's Logger fits). Objects first, message second. */

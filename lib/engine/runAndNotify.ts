@@ -4,6 +4,7 @@ import type { Deadline } from '../core/deadline.js';
 import type { Report } from '../core/report.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import { openLedger } from '../ledger/index.js';
+import { messageOf } from '../errors.js';
 import { createSinks, sendNotifications } from '../notify/index.js';
 import type { RunLogger } from './ports.js';
 import { runAutoRetry, type RunDependencies } from './run.js';
@@ -29,6 +30,7 @@ export interface RunAndNotifyOptions {
 export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptions): Promise<Report> {
   const { logger } = options;
   let connection: Connection | undefined;
+  const ledger = await openLedger(config.ledger);
   const report = await runAutoRetry(config, {
     connect: async () => {
       connection = await connectDrs(config, {
@@ -38,12 +40,14 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       });
       return connection;
     },
-    ledger: await openLedger(config.ledger),
+    ledger,
     deadline: options.deadline,
     logger,
     runId: options.runId,
     onProgress: options.onProgress,
-  });
+  }).finally(() =>
+    ledger.close?.().catch((error: unknown) => logger.warn({ error: messageOf(error) }, 'could not close the ledger\'s connections')),
+  );
   const sinks = createSinks(config.notify, {
     smn: connection && { authorizer: connection.authorizer, endpoint: config.smnEndpoint, projectId: connection.projectId },
     timeoutMs: options.sinkTimeoutMs,

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { LeaseResult, RetryLedger } from '../engine/ports.js';
 import type { JobRecord } from '../core/retryBudget.js';
-import { DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
+import { LedgerError } from './ledgerError.js';
 
 /** DynamoDB's own per-call limits. */
 const MAX_GET = 100;
@@ -30,18 +30,6 @@ export interface DynamoLedgerOptions {
   region?: string;
   client?: DynamoDBClient;
   clock?: () => number;
-}
-
-/** The ledger could not be read or written: the run fails clearly rather than go on without it. */
-export class LedgerError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'LedgerError');
-  }
-
-  constructor(message: string, options: DrsErrorOptions = {}) {
-    super(message, { code: options.code ?? 'LEDGER_UNAVAILABLE', cause: options.cause });
-    this.name = 'LedgerError';
-  }
 }
 
 const jobKey = (projectId: string, jobId: string) => `job#${projectId}#${jobId}`;

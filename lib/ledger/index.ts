@@ -3,10 +3,15 @@ import { MemoryLedger } from './memoryLedger.js';
 import type { LedgerSettings } from './settings.js';
 
 /**
- * The ledger the settings ask for. The DynamoDB adapter (and the AWS SDK behind it) is loaded
- * only when a table is configured, so a stateless run pays nothing for it at start-up.
+ * The ledger the settings ask for. The DynamoDB and PostgreSQL adapters (and the AWS SDK or
+ * `pg` behind them) are loaded only when configured, so a stateless run pays nothing for them
+ * at start-up.
  */
-export async function openLedger(settings: Pick<LedgerSettings, 'table' | 'endpoint'>): Promise<RetryLedger> {
+export async function openLedger(settings: Pick<LedgerSettings, 'table' | 'endpoint' | 'url'>): Promise<RetryLedger> {
+  if (settings.url !== undefined) {
+    const { PostgresLedger } = await import('./postgresLedger.js');
+    return new PostgresLedger({ url: settings.url });
+  }
   if (settings.table === undefined) return new MemoryLedger();
   const { DynamoLedger } = await import('./dynamoLedger.js');
   return new DynamoLedger({ table: settings.table, endpoint: settings.endpoint });
