@@ -3,83 +3,14 @@
  * stderr, and the exit status of CONTRACT §4.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
-import { createDeadline, exitCodeOf, renderReportText, runAndNotify } from '../lib/engine/index.js';
+import { createDeadline, exitCodeOf, renderReportText, runAndNotify, type RunProgress } from '../lib/engine/index.js';
 import { ConfigError, messageOf } from '../lib/errors.js';
-import { loadConfig, normaliseEvent, parseEventJson, type CliOverrides, type RunRequest } from '../lib/input/index.js';
+import { loadConfig, normaliseEvent, parseEventFile, type RunRequest } from '../lib/input/index.js';
 import { createLogger } from '../lib/log.js';
-
-const USAGE = `Usage: drs-auto-retry [options]
-
-Finds failed Open Telekom Cloud DRS tasks and retries the safe ones. Configuration comes from
-the environment (OS_*, DRS_*, NOTIFY_*; see the README); options rank above it.
-
-Options:
-  --job ID             add a job (task) ID; repeatable
-  --event FILE         read an event payload (JSON) from FILE, or - for stdin
-  --dry-run            decide and report, send no retry
-  --discover           also list the project's failed tasks
-  --batch-size N       job IDs per batch-retry request (1..100)
-  --concurrency N      requests in flight at once (1..20)
-  --deadline-ms N      time budget of the whole run
-  --format json|text   report format (default: json when stdout is not a terminal)
-  --help               show this help
-  --version            show the version
-
-Exit status: 0 all jobs retried, would_retry or skipped; 1 some job needs a look;
-2 bad input or configuration (nothing was sent); 3 the run failed as a whole.
-`;
+import { parseCommandLine, USAGE } from './commandLine.js';
 
 const EXIT_BAD_INPUT = 2;
-
-/** Parses argv into options; a ConfigError names the bad option. */
-function parseCommandLine(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        job: { type: 'string', multiple: true },
-        event: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        discover: { type: 'boolean' },
-        'batch-size': { type: 'string' },
-        concurrency: { type: 'string' },
-        'deadline-ms': { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean' },
-        version: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${messageOf(error)}. See --help`, { field: 'argv', cause: error });
-  }
-  const { values } = parsed;
-  const format = values.format ?? (process.stdout.isTTY ? 'text' : 'json');
-  if (format !== 'json' && format !== 'text') {
-    throw new ConfigError(`--format must be json or text, not "${format}"`, { field: '--format' });
-  }
-  const overrides: CliOverrides = {};
-  if (values.job) overrides.jobIds = values.job;
-  if (values['dry-run']) overrides.dryRun = true;
-  if (values.discover) overrides.discover = true;
-  const number = (name: 'batch-size' | 'concurrency' | 'deadline-ms') => {
-    const raw = values[name];
-    if (raw === undefined) return undefined;
-    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`--${name} must be a whole number, not "${raw}"`, { field: `--${name}` });
-    return Number(raw);
-  };
-  const batchSize = number('batch-size');
-  const concurrency = number('concurrency');
-  const deadlineMs = number('deadline-ms');
-  if (batchSize !== undefined) overrides.batchSize = batchSize;
-  if (concurrency !== undefined) overrides.concurrency = concurrency;
-  if (deadlineMs !== undefined) overrides.deadlineMs = deadlineMs;
-  return { values, format, overrides };
-}
 
 function readRequest(eventPath: string | undefined): RunRequest {
   if (eventPath === undefined) return normaliseEvent(undefined, 'manual');
@@ -87,29 +18,51 @@ function readRequest(eventPath: string | undefined): RunRequest {
   try {
     text = readFileSync(eventPath === '-' ? 0 : eventPath, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read --event ${eventPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      field: '--event',
-      cause: error,
-    });
+    throw new ConfigError(`--event ${eventPath}: ${fileProblem(error)}`, { field: '--event', cause: error });
   }
-  return parseEventJson(text, eventPath === '-' ? 'stdin' : eventPath);
+  return parseEventFile(text, eventPath === '-' ? 'stdin' : eventPath);
+}
+
+/** A file error in words, with what to do: node's own text ("ENOENT: no such file…") says neither. */
+function fileProblem(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file; check the path (relative paths start in the current directory), or use - for stdin';
+    case 'EISDIR':
+      return 'is a directory; give the path of a file in it';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied; make the file readable for this user';
+    default:
+      return `cannot be read (${messageOf(error)})`;
+  }
+}
+
+/** `\rread 250/301 statuses · retried 40/52` on one terminal line. */
+function progressLine(progress: RunProgress, dryRun: boolean): string {
+  const read = `read ${progress.read}/${progress.requested} statuses`;
+  if (dryRun) return `\r${read} · ${progress.toRetry} would retry`;
+  return `\r${read} · retried ${progress.retried}/${progress.toRetry}`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const logger = createLogger({ fd: 2, level: process.env.LOG_LEVEL || 'info' });
+  const stderrIsTerminal = process.stderr.isTTY === true;
+  // On a terminal a person reads the logs beside the text report: short lines, warnings and up.
+  const logger = createLogger({ fd: 2, level: process.env.LOG_LEVEL, format: stderrIsTerminal ? 'human' : 'json' });
   let command;
   let config;
   try {
-    command = parseCommandLine(argv);
-    if (command.values.help) {
+    command = parseCommandLine(argv, process.stdout.isTTY === true);
+    if (command.kind === 'help') {
       process.stdout.write(USAGE);
       return 0;
     }
-    if (command.values.version) {
+    if (command.kind === 'version') {
       process.stdout.write(`${packageJson.version}\n`);
       return 0;
     }
-    config = loadConfig(process.env, readRequest(command.values.event), command.overrides);
+    config = loadConfig(process.env, readRequest(command.eventPath), command.overrides);
+    logger.level = config.logLevel ?? (stderrIsTerminal ? 'warn' : 'info');
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`drs-auto-retry: ${error.message}\n`);
@@ -119,20 +72,23 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const deadline = createDeadline(config.deadlineMs);
-  const showProgress = process.stderr.isTTY === true;
+  const { dryRun } = config;
+  let progressShown = false;
   const report = await runAndNotify(config, {
     deadline,
     logger,
-    // Gated on the run's size, not on the planned total, which grows as status pages arrive:
-    // otherwise the first batches of a large run could settle before progress switches on.
-    onProgress: (settled, total, requested) => {
-      if (showProgress && requested > 100) process.stderr.write(`\rretried ${settled}/${total} jobs`);
+    // Gated on the run's size, not on the planned total, which grows as status pages arrive.
+    onProgress: (progress) => {
+      if (!stderrIsTerminal || progress.requested <= 100) return;
+      progressShown = true;
+      process.stderr.write(progressLine(progress, dryRun));
     },
   });
-  if (showProgress && report.summary.requested > 100) process.stderr.write('\n');
-  if (report.error) logger.error({ runId: report.runId, error: report.error }, 'the run failed as a whole');
+  if (progressShown) process.stderr.write('\n');
+  // The text report says a run-level error at its top; a second copy would only be noise.
+  if (report.error && command.format === 'json') logger.error({ runId: report.runId, error: report.error }, 'the run failed as a whole');
 
-  const output = command.format === 'text' ? renderReportText(report) : `${JSON.stringify(report)}\n`;
+  const output = command.format === 'text' ? renderReportText(report, { show: command.show, hiddenHint: '--show all lists them' }) : `${JSON.stringify(report)}\n`;
   process.stdout.write(output);
   return exitCodeOf(report);
 }

@@ -31,10 +31,22 @@ const redactPaths = SECRET_FIELDS.flatMap((field) => {
   return [key, join('*'), join('*.*'), join('*.*.*')];
 });
 
+/** pino's levels, as LOG_LEVEL takes them (README "Logging"). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const isLogLevel = (value: unknown): value is LogLevel => (LOG_LEVELS as readonly unknown[]).includes(value);
+
 export interface LoggerOptions {
   /** 1 = stdout (the function's log), 2 = stderr (the CLI, whose stdout is the report). */
   fd: 1 | 2;
+  /**
+   * Any string: one that is not a level means `info`, so that a bad LOG_LEVEL can never stop a
+   * module from loading. The configuration check (loadConfig) refuses it with a clear message.
+   */
   level?: string;
+  /** `json` (the default): one JSON object a line. `human`: short lines for a person at a terminal. */
+  format?: 'json' | 'human';
   /** Write here instead of `fd` (tests). */
   stream?: DestinationStream;
 }
@@ -76,16 +88,39 @@ export function writeAllSync(fd: number, text: string): void {
   }
 }
 
-/** The structured JSON logger of both faces. */
+/** Fields every line carries, which a person at a terminal does not need to see. */
+const QUIET_FIELDS = new Set(['level', 'time', 'service', 'msg', 'runId']);
+
+/**
+ * `drs-auto-retry warn: retrying a DRS/IAM call (operation=IAM token attempt=2 …)`: a pino line
+ * (already redacted) said in one short line.
+ */
+export function humanLine(json: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const fields = Object.entries(entry)
+    .filter(([key]) => !QUIET_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  const detail = fields.length > 300 ? `${fields.slice(0, 299)}…` : fields;
+  return `drs-auto-retry ${String(entry.level)}: ${String(entry.msg ?? '')}${detail ? ` (${detail})` : ''}\n`;
+}
+
+/** The structured logger of both faces. */
 export function createLogger(options: LoggerOptions): Logger {
+  const stream = options.stream ?? fdStream(options.fd);
   return pino(
     {
-      level: options.level ?? 'info',
+      level: isLogLevel(options.level) ? options.level : 'info',
       base: { service: 'drs-auto-retry' },
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.stream ?? fdStream(options.fd),
+    options.format === 'human' ? { write: (line: string) => stream.write(humanLine(line)) } : stream,
   );
 }

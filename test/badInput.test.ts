@@ -66,7 +66,7 @@ const CASES: BadInput[] = [
   { name: 'a webhook secret without a webhook', env: { NOTIFY_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, message: /NOTIFY_WEBHOOK_URL/ },
   { name: 'an SNS message that is not JSON', event: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'retry please' } }] }, message: /Message|JSON/ },
   { name: 'a CLI number that is not one', args: ['--deadline-ms', 'soon'], message: /--deadline-ms must be a whole number/ },
-  { name: 'an unknown CLI option', args: ['--retry-everything'], message: /Unknown option/ },
+  { name: 'an unknown CLI option', args: ['--retry-everything'], message: /unknown option --retry-everything; see --help/ },
 ];
 
 let emulator: Emulator;

@@ -48,9 +48,9 @@ describe('drs-auto-retry CLI', () => {
     [['--batch-size', '0', '--job', 'a1'], /batch-size must be a whole number from 1 to 100/],
     [['--concurrency', '1.5', '--job', 'a1'], /--concurrency must be a whole number/],
     [['--job', '../etc/passwd'], /not a valid DRS job ID/],
-    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--frobnicate'], /unknown option --frobnicate; see --help/],
     [['--format', 'yaml'], /--format must be json or text/],
-    [['--event', '/no/such/file.json'], /cannot read --event \/no\/such\/file\.json: ENOENT/],
+    [['--event', '/no/such/file.json'], /--event \/no\/such\/file\.json: no such file; check the path/],
   ])('exits 2 for bad input %j, sending nothing', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -111,7 +111,7 @@ describe('drs-auto-retry CLI', () => {
     expect(result.code).toBe(1);
   });
 
-  it('prints a readable text report: counts first, then the jobs that need a human', async () => {
+  it('prints a readable text report: counts first, then the jobs that need a human, then those retried', async () => {
     // Act
     const result = await runCli(['--format', 'text', '--discover']);
 
@@ -119,11 +119,13 @@ describe('drs-auto-retry CLI', () => {
     expect(result.code).toBe(1);
     const text = result.stdout;
     expect(text).toMatch(/^DRS auto-retry — 4 retried, 3 need attention, 1 deferred/);
-    expect(text.indexOf('requested')).toBeLessThan(text.indexOf('Jobs that need a look:'));
+    expect(text.indexOf('requested')).toBeLessThan(text.indexOf('Need a look (4):'));
+    expect(text.indexOf('Need a look (4):')).toBeLessThan(text.indexOf('Retried (4):'));
     expect(text).toMatch(/requested\s+8\n/);
-    expect(text).toContain(demo('createFailed'));
-    expect(text).toMatch(/JOB\s+OUTCOME\s+STATUS\s+CODE\s+DETAIL/);
-    expect(text).not.toContain(demo('fullTransferFailed'));
+    expect(text).toMatch(/JOB\s+NAME\s+TYPE\s+OUTCOME\s+STATUS\s+CODE\s+DETAIL/);
+    expect(text).toMatch(new RegExp(`${demo('createFailed')}\\s+DRS-analytics-migration\\s+migration\\s+needs_attention\\s+CREATE_FAILED`));
+    expect(text).toMatch(new RegExp(`${demo('drChildFailed')}\\s+DRS-core-dual-active-forward\\s+DR\\s+retried\\s+INCRE_TRANSFER_FAILED`));
+    expect(text).toMatch(new RegExp(`${demo('syncIncreFailed')}\\s+DRS-inventory-sync\\s+sync\\s+retried`));
   });
 
   it('prints help and version', async () => {
@@ -165,8 +167,8 @@ describe('on a terminal', () => {
     });
 
     // Assess
-    expect(result).toMatch(/\rretried 20\/1[05]0 jobs/);
-    expect(result).toMatch(/\rretried 150\/150 jobs/);
+    expect(result).toMatch(/\rread 100\/150 statuses · retried 0\/100/);
+    expect(result).toMatch(/\rread 150\/150 statuses · retried 150\/150/);
     expect(result).toMatch(/DRS auto-retry — 150 retried/);
     expect(result).not.toMatch(/"schemaVersion"/);
   });

@@ -68,6 +68,8 @@ describe('retry budget across runs (fake clock)', () => {
     const escalated = await run();
     expect(escalated.jobs[0]).toEqual({
       jobId: JOB,
+      name: expect.any(String),
+      type: 'migration',
       outcome: 'needs_attention',
       status: 'INCRE_TRANSFER_FAILED',
       reason: 'retry budget exhausted: 3 attempts since 2026-11-27T03:00:00.000Z — manual intervention required',

@@ -63,6 +63,16 @@ describe('notification sinks through the CLI', () => {
     expect(JSON.parse(slack.requests[0]?.body ?? '{}').text).toMatch(/1 retried, 1 needs attention/);
     expect(teams.requests).toHaveLength(1);
     expect(emulator.publishedMessages()).toEqual([expect.objectContaining({ subject: expect.stringMatching(/1 retried, 1 needs attention/) })]);
+    // The task's name and scenario (from batch-detail) reach the JSON report and every sink.
+    expect(report.jobs).toEqual([
+      expect.objectContaining({ jobId: demo('createFailed'), name: 'DRS-analytics-migration', type: 'migration' }),
+      expect.objectContaining({ jobId: demo('fullTransferFailed'), name: 'DRS-orders-migration', type: 'migration' }),
+    ]);
+    expect(Object.keys(report.jobs[0] ?? {}).slice(0, 4)).toEqual(['jobId', 'name', 'type', 'outcome']);
+    expect(signed.jobs[0]).toMatchObject({ name: 'DRS-analytics-migration', type: 'migration' });
+    expect(slack.requests[0]?.body).toContain('DRS-analytics-migration (migration)');
+    expect(teams.requests[0]?.body).toContain('DRS-analytics-migration (migration)');
+    expect(emulator.publishedMessages()[0]?.message).toMatch(/8e5a2b71-\S+\s+DRS-analytics-migration\s+migration\s+needs_attention/);
     const everything = [result.stdout, result.stderr, ...[webhook, slack, teams].flatMap((r) => r.requests.map((q) => q.body))];
     expect(leakedSecrets(everything, secretsInPlay(emulator, [SECRET, 'secret-sig', 'XXXXXXXX']))).toEqual([]);
   });

@@ -243,7 +243,7 @@ describe('renderSmnMessage', () => {
     const { message } = renderSmnMessage(needingAttention(3000));
 
     // Assess
-    const listed = [...message.matchAll(/^4c1e0d2a-\S+ +needs_attention/gm)].length;
+    const listed = [...message.matchAll(/^4c1e0d2a-\S+ .*needs_attention/gm)].length;
     expect(listed).toBeGreaterThan(500);
     expect(message).toContain(`… and ${3000 - listed} more jobs`);
     expect(Buffer.byteLength(message, 'utf8')).toBeGreaterThan(SMN.messageBytes - 1024);

@@ -18,6 +18,10 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** A job's line in the report. */
 export interface JobOutcome {
   jobId: string;
+  /** The task's name, as batch-detail reported it. */
+  name?: string;
+  /** The task's scenario as DRS names it (`db_use_type`): `migration`, `sync` or `cloudDataGuard` (DR). */
+  type?: string;
   outcome: Outcome;
   /** The task status read before any retry, when DRS reported one. */
   status?: string;
@@ -46,4 +50,10 @@ export interface ObservedTask {
   errorMessage?: string;
   /** A dual-active parent: its children are the retry targets, never itself. */
   isDualActiveParent: boolean;
+}
+
+/** What batch-detail tells a person about a task: its name and scenario, shown beside its id. */
+export interface TaskLabel {
+  name?: string;
+  type?: string;
 }

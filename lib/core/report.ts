@@ -1,4 +1,4 @@
-import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from './outcomes.js';
+import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome, type TaskLabel } from './outcomes.js';
 import { uniqueIds } from './plan.js';
 
 /** Counts per outcome; `requested` is the number of unique job ids and the sum of the rest. */
@@ -43,6 +43,8 @@ export interface ReportInput {
   finishedAt: number;
   requestedIds: readonly string[];
   outcomes: Iterable<JobOutcome>;
+  /** Names and scenarios of the tasks that were read, by id; they go beside each job's id. */
+  labels?: ReadonlyMap<string, TaskLabel>;
   error?: { code: string; message: string };
 }
 
@@ -65,7 +67,7 @@ export function buildReport(input: ReportInput): Report {
   }
   const jobs = requested.map((jobId) => {
     const outcome = byId.get(jobId);
-    if (outcome) return outcome;
+    if (outcome) return withLabel(outcome, input.labels?.get(jobId));
     problems.push(`job ${jobId} had no outcome; reported deferred`);
     return { jobId, outcome: 'deferred' as const, reason: 'no outcome was recorded (internal error); the next run re-reads it' };
   });
@@ -87,6 +89,19 @@ export function buildReport(input: ReportInput): Report {
     jobs,
     notifications: [],
     ...(error ? { error } : {}),
+  };
+}
+
+/** The job with its task's name and type right after its id (absent ones are left out). */
+function withLabel(job: JobOutcome, label: TaskLabel | undefined): JobOutcome {
+  if (label === undefined || (label.name === undefined && label.type === undefined)) return job;
+  const { jobId, outcome, ...rest } = job;
+  return {
+    jobId,
+    ...(label.name !== undefined ? { name: label.name } : {}),
+    ...(label.type !== undefined ? { type: label.type } : {}),
+    outcome,
+    ...rest,
   };
 }
 

@@ -6,4 +6,5 @@ export { FUNCTIONGRAPH_LOG_LINE_BYTES, LAMBDA_LOG_LINE_BYTES, writeReportLog } f
 export { createDeadline, type Deadline } from '../core/deadline.js';
 export { OUTCOMES, type Outcome } from '../core/outcomes.js';
 export { exitCodeOf, type Report } from '../core/report.js';
-export { renderReportText } from '../notify/reportText.js';
+export { DEFAULT_SHOW, renderReportText, SHOW_CHOICES, type ShowJobs } from '../notify/reportText.js';
+export type { RunProgress } from './run.js';

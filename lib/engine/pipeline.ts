@@ -1,4 +1,4 @@
-import type { JobOutcome, ObservedTask } from '../core/outcomes.js';
+import type { JobOutcome, ObservedTask, TaskLabel } from '../core/outcomes.js';
 import { planRetries, type PlannedJob } from '../core/plan.js';
 import type { BatchRead, TaskDetail } from '../drs/types.js';
 import { executePlan } from './retryBatch.js';
@@ -14,7 +14,16 @@ export interface PipelineOptions {
   /** Dual-active parents found by listing (batch-detail tells the others). */
   parents: ReadonlySet<string>;
   session: LedgerSession;
-  onProgress?: (settled: number, total: number) => void;
+  onProgress?: (progress: PipelineProgress) => void;
+}
+
+/** How far the read and the retries are: each status page and each retry batch reports it. */
+export interface PipelineProgress {
+  /** Jobs whose status read has settled (read, or given up on). */
+  read: number;
+  /** Retries answered so far, and retries planned so far (the total grows as pages arrive). */
+  retried: number;
+  toRetry: number;
 }
 
 /**
@@ -30,9 +39,12 @@ export class RetryPipeline {
   readonly allowed: PlannedJob[] = [];
   /** The retries' own outcomes, for the ledger and for verification. */
   readonly retryOutcomes: JobOutcome[] = [];
+  /** Name and scenario of every task read, for the report. */
+  readonly labels = new Map<string, TaskLabel>();
   runError: { code: string; message: string } | undefined;
   read = 0;
 
+  private readSettled = 0;
   private waiting: PlannedJob[] = [];
   private readonly pages: Promise<void>[] = [];
   private readonly batches: Promise<void>[] = [];
@@ -58,6 +70,7 @@ export class RetryPipeline {
   private async handle(page: BatchRead<TaskDetail>): Promise<void> {
     const observed = new Map<string, ObservedTask>();
     for (const task of page.items) {
+      if (task.name !== undefined || task.dbUseType !== undefined) this.labels.set(task.id, { name: task.name, type: task.dbUseType });
       observed.set(task.id, {
         id: task.id,
         status: task.status,
@@ -71,6 +84,7 @@ export class RetryPipeline {
       for (const id of failure.ids) unread.set(id, `status could not be read: ${failure.error.message}`);
     }
     this.read += page.items.length;
+    this.readSettled += page.items.length + unread.size;
     const plan = planRetries({
       jobIds: [...observed.keys(), ...unread.keys()],
       observed,
@@ -85,11 +99,17 @@ export class RetryPipeline {
     this.outcomes.push(...gated.settled);
     if (this.options.dryRun) {
       for (const job of gated.allowed) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent' });
+      this.reportProgress();
       return;
     }
     this.allowed.push(...gated.allowed);
     this.waiting.push(...gated.allowed);
+    this.reportProgress();
     while (this.waiting.length >= this.options.batchSize) this.dispatch(this.waiting.splice(0, this.options.batchSize));
+  }
+
+  private reportProgress(): void {
+    this.options.onProgress?.({ read: this.readSettled, retried: this.sent, toRetry: this.allowed.length });
   }
 
   private dispatch(batch: PlannedJob[]): void {
@@ -102,7 +122,7 @@ export class RetryPipeline {
     this.retryOutcomes.push(...result.outcomes);
     if (result.runError) this.runError ??= result.runError;
     this.sent += result.outcomes.length;
-    this.options.onProgress?.(this.sent, this.allowed.length);
+    this.reportProgress();
     // Recorded per batch, while other requests are in flight, rather than after the last one.
     await this.options.session.recordBatch(batch, result.outcomes);
   }

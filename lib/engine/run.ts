@@ -10,7 +10,7 @@ import type { BatchRead, TaskDetail } from '../drs/types.js';
 import { DB_USE_TYPES } from '../drs/types.js';
 import { AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
-import { RetryPipeline } from './pipeline.js';
+import { RetryPipeline, type PipelineProgress } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
 import { verifyRetried } from './verify.js';
 
@@ -32,12 +32,12 @@ export interface RunDependencies {
   /** Waits before verification; injected so tests need not wait for real. */
   sleep?: (ms: number) => Promise<void>;
   runId?: string;
-  /**
-   * Called as jobs settle during the retry phase: (settled so far, planned to retry so far, jobs
-   * in the run). The planned total grows while status pages arrive; the run's size does not.
-   */
-  onProgress?: (settled: number, total: number, requested: number) => void;
+  /** Called as status pages and retry batches settle, with the run's size (`requested`) beside. */
+  onProgress?: (progress: RunProgress) => void;
 }
+
+/** Progress of a run: statuses read and retries answered, out of `requested` jobs. */
+export type RunProgress = PipelineProgress & { requested: number };
 
 type RunError = { code: string; message: string };
 
@@ -62,6 +62,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
   const state = { targets: uniqueIds(config.jobIds), projectId: config.projectId ?? config.projectName ?? '' };
   const outcomes: JobOutcome[] = [];
   let runError: RunError | undefined;
+  let pipeline: RetryPipeline | undefined;
 
   const finish = (why = 'the run stopped early'): Report => {
     const settled = new Set(outcomes.map((o) => o.jobId));
@@ -78,6 +79,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
       finishedAt: clock(),
       requestedIds: state.targets,
       outcomes,
+      ...(pipeline ? { labels: pipeline.labels } : {}),
       ...(runError ? { error: runError } : {}),
     });
   };
@@ -107,7 +109,6 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
   }
 
   const session = new LedgerSession(ledger, state.projectId, config.ledger, clock, config.dryRun);
-  let pipeline: RetryPipeline | undefined;
   const merged = { decisions: false, retries: false };
   try {
     const discovered = await discover(config, context.drs, state.targets, log, runId);
@@ -126,7 +127,7 @@ export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Pr
       dryRun: config.dryRun,
       parents: discovered.parents,
       session,
-      onProgress: deps.onProgress && ((settled, total) => deps.onProgress?.(settled, total, state.targets.length)),
+      onProgress: deps.onProgress && ((progress) => deps.onProgress?.({ ...progress, requested: state.targets.length })),
     });
     pipeline = current;
     let read: BatchRead<TaskDetail> | undefined;

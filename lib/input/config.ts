@@ -1,6 +1,8 @@
 import { ConfigError } from '../errors.js';
 import type { LedgerSettings } from '../ledger/settings.js';
 import type { NotifySettings } from '../notify/settings.js';
+import type { LogLevel } from '../log.js';
+import { checkLogLevel } from './logLevel.js';
 import { DEFAULT_RETRY_STATUSES } from '../core/taskStatuses.js';
 import { resolveAuth, type AuthSettings } from './auth.js';
 import { checkUrl, defined, pickInteger, read, readBoolean, readInteger, type Env, type UrlShape } from './env.js';
@@ -34,6 +36,8 @@ export interface RunConfig {
   ledger: LedgerSettings;
   /** DRS_VERIFY_AFTER_MS: re-read retried jobs this long after the retries; absent = off. */
   verifyAfterMs?: number;
+  /** LOG_LEVEL, when set; each face has its own default. */
+  logLevel?: LogLevel;
 }
 
 /** CLI-only extras that rank above the payload (flags). */
@@ -119,6 +123,7 @@ export function loadConfig(env: Env, request: RunRequest, cli: CliOverrides = {}
     notify: resolveNotify(env, allowInsecure),
     ledger: resolveLedger(env, allowInsecure),
     ...defined({ verifyAfterMs: resolveVerifyAfter(env, deadlineMs) }),
+    ...defined({ logLevel: checkLogLevel(read(env, 'LOG_LEVEL')) }),
   };
 }
 

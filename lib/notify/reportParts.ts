@@ -1,11 +1,17 @@
 import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
-import { headline } from './reportText.js';
+import { headline, jobsNeedingALook, moreJobsLine, typeLabel } from './reportText.js';
 
 /** The pieces every chat rendering shows, so Slack, Teams and SMN say the same thing. */
 
-/** Most urgent first: a person must act, then DRS refused, then stale config, then "next run". */
-const URGENCY: readonly Outcome[] = ['needs_attention', 'retry_failed', 'not_found', 'deferred'];
+/** The jobs that need a look (every outcome but retried/skipped/would_retry), most urgent first. */
+export { jobsNeedingALook } from './reportText.js';
+
+/** The report with its jobs in display order (those that need a look first, most urgent first). */
+export function inDisplayOrder(report: Report): Report {
+  const attention = jobsNeedingALook(report);
+  return { ...report, jobs: [...attention, ...report.jobs.filter((job) => SUCCESSFUL_OUTCOMES.has(job.outcome))] };
+}
 
 /** Caps one job's free text, so that one long DRS message cannot crowd out the other jobs. */
 const MAX_JOB_DETAIL = 300;
@@ -15,19 +21,6 @@ export const MAX_ERROR_MESSAGE = 1_000;
 /** `DRS auto-retry: 12 retried, 2 need attention`, with `(dry run)` when it was one. */
 export function reportTitle(report: Report): string {
   return `DRS auto-retry${report.dryRun ? ' (dry run)' : ''}: ${headline(report)}`;
-}
-
-/** The jobs that need a look (every outcome but retried/skipped/would_retry), most urgent first. */
-export function jobsNeedingALook(report: Report): JobOutcome[] {
-  const rank = (job: JobOutcome) => URGENCY.indexOf(job.outcome);
-  // Array.prototype.sort is stable, so each group keeps the report's order.
-  return report.jobs.filter((job) => !SUCCESSFUL_OUTCOMES.has(job.outcome)).sort((a, b) => rank(a) - rank(b));
-}
-
-/** The report with its jobs in display order (those that need a look first, most urgent first). */
-export function inDisplayOrder(report: Report): Report {
-  const attention = jobsNeedingALook(report);
-  return { ...report, jobs: [...attention, ...report.jobs.filter((job) => SUCCESSFUL_OUTCOMES.has(job.outcome))] };
 }
 
 /** `needs_attention` → `needs attention`. */
@@ -40,15 +33,21 @@ export function countsOf(report: Report): Array<[label: string, count: number]> 
   return counts;
 }
 
-/** What is known about a job, on one line: `CREATE_FAILED · DRS.M00304: reason — message`. */
+/** What is known about a job, on one line: `orders (sync) · CREATE_FAILED · DRS.M00304: reason — message`. */
 export function jobDetail(job: JobOutcome): string {
   const words = [job.reason, job.errorMessage].filter(Boolean).join(' — ');
   const said = [job.errorCode, words].filter(Boolean).join(': ');
-  return clip([job.status, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
+  return clip([taskLabel(job), job.status, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
+}
+
+/** `orders-sync (sync)`, `(DR)` without a name, or nothing when DRS told neither. */
+export function taskLabel(job: JobOutcome): string {
+  const type = typeLabel(job.type);
+  return [clip(job.name ?? '', 80), type && `(${type})`].filter(Boolean).join(' ');
 }
 
 /** The truncation marker, worded as in renderReportText. */
-export const moreJobs = (count: number): string => `… and ${count} more jobs`;
+export const moreJobs = moreJobsLine;
 
 /** Where and when the run happened, for the footer of a message. */
 export function runFacts(report: Report): Array<[label: string, value: string]> {

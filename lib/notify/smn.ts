@@ -1,8 +1,8 @@
 import type { Report } from '../core/report.js';
 import { HttpClient } from '../http/httpClient.js';
-import { renderReportText } from './reportText.js';
+import { listedJobCount, renderReportText } from './reportText.js';
 import { SINK_OPERATIONS, SinkError } from './failure.js';
-import { clip, inDisplayOrder, jobsNeedingALook, largestFitting, reportTitle, utf8Bytes } from './reportParts.js';
+import { clip, largestFitting, reportTitle, utf8Bytes } from './reportParts.js';
 import type { DeliveryOptions, Sink, SmnTarget } from './sink.js';
 
 /** SMN publish limits (publishing_messages_in_the_text_format.rst). */
@@ -27,15 +27,14 @@ function cutToBytes(text: string, maxBytes: number): string {
 
 /**
  * The report for SMN: the subject is the headline, the message the plain-text report
- * (renderReportText) with as many jobs as fit in 256 KB, then "… and N more jobs". A message that
+ * (renderReportText: the jobs that need a look, then those retried) with as many jobs as fit in 256 KB, then "… and N more jobs". A message that
  * is still too long (a huge run error) is cut with a marker: a report is never lost for length.
  */
 export function renderSmnMessage(report: Report): SmnMessage {
   const subject = clip(reportTitle(report), SMN_LIMITS.subjectChars);
-  const ordered = inDisplayOrder(report);
   const limit = SMN_LIMITS.messageBytes;
-  const render = (maxJobs: number) => renderReportText(ordered, { maxJobs });
-  const total = jobsNeedingALook(report).length;
+  const render = (maxJobs: number) => renderReportText(report, { maxJobs });
+  const total = listedJobCount(report);
   const all = render(total);
   if (utf8Bytes(all) <= limit) return { subject, message: all };
   const upper = Math.min(total, Math.floor(limit / MIN_ROW_BYTES));

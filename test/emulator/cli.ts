@@ -29,15 +29,16 @@ async function main(): Promise<void> {
   const { user, project, accessKey } = emulator.defaults;
 
   console.log(`DRS/IAM/SMN emulator listening on ${emulator.url}\n`);
-  console.log('Environment for drs-auto-retry:');
-  console.log(`  OS_AUTH_URL=${emulator.url}/v3`);
-  console.log(`  DRS_ENDPOINT=${emulator.url}`);
-  console.log(`  SMN_ENDPOINT=${emulator.url}`);
-  console.log(`  OS_PROJECT_ID=${project.id}`);
-  console.log(`  OS_USERNAME=${user.name}`);
-  console.log(`  OS_USER_DOMAIN_NAME=${user.domain}`);
-  console.log(`  OS_PASSWORD='${user.password}'`);
-  console.log(`\nAK/SK instead of a password: AK ${accessKey.ak}, SK ${accessKey.sk}`);
+  // `export` lines, so that pasting them into a shell reaches the CLI (a plain VAR=… would not).
+  console.log('Environment for drs-auto-retry (paste into the shell that runs it):');
+  console.log(`export OS_AUTH_URL=${emulator.url}/v3`);
+  console.log(`export DRS_ENDPOINT=${emulator.url}`);
+  console.log(`export SMN_ENDPOINT=${emulator.url}`);
+  console.log(`export OS_PROJECT_ID=${project.id}`);
+  console.log(`export OS_USERNAME=${user.name}`);
+  console.log(`export OS_USER_DOMAIN_NAME=${user.domain}`);
+  console.log(`export OS_PASSWORD='${user.password}'`);
+  console.log(`\n# AK/SK instead of a password (unset OS_PASSWORD):\n# export OS_ACCESS_KEY=${accessKey.ak} OS_SECRET_KEY=${accessKey.sk}`);
   console.log(`SMN topic: ${topicUrn}\n`);
   console.log('Demo jobs:');
   for (const job of jobs) {
