@@ -7,6 +7,7 @@ import { OUTCOME_METRICS } from '../functions/middleware/reportMetrics.js';
 import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { invokeBuilt, type BuiltInvocation } from './support/builtHandler.js';
+import { runCli } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 
 const demo = demoJobId;
@@ -151,5 +152,16 @@ describe('the built Lambda handler (dist/autoRetry.cjs in a fresh process)', () 
     const invocation = await invokeBuilt(manualEvent, { ...emulatorEnv(emulator), LOG_LEVEL: 'error' });
     const report = returned(invocation);
     expect(logLines(parse(invocation.lines))).toEqual([expect.objectContaining({ msg: REPORT_MESSAGE, report })]);
+  });
+
+  it('leaves the CLI as it was: the report alone on stdout, logs on stderr, no EMF anywhere', async () => {
+    // Act: the same jobs through the built CLI
+    const result = await runCli(['--event', 'events/manual.json'], { ...emulatorEnv(emulator), LOG_LEVEL: 'info' });
+
+    // Assess
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ summary: { requested: 3, retried: 2, needs_attention: 1 } });
+    expect(result.stderr).toMatch(/"msg":"status read and retries done"/);
+    expect(result.stdout + result.stderr).not.toContain('"_aws"');
   });
 });
