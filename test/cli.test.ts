@@ -38,6 +38,24 @@ describe('drs-auto-retry CLI', () => {
     expect(result.stderr).toContain('"msg":"status read and retries done"');
   });
 
+  it('uses AK/SK when a password is also set, and names the ignored password login in an info line', async () => {
+    // Prepare
+    const password = emulatorEnv(emulator, 'password');
+
+    // Act
+    const result = await runCli(['--job', demo('fullTransferFailed')], { auth: 'aksk', env: password });
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(emulator.log.entries.filter((e) => e.route === 'token')).toEqual([]);
+    const line = result.stderr.split('\n').find((l) => l.includes('also set and ignored'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      level: 'info', auth: 'aksk', ignored: ['OS_USERNAME/OS_PASSWORD'],
+      msg: 'OS_USERNAME/OS_PASSWORD also set and ignored: OS_ACCESS_KEY/OS_SECRET_KEY ranks higher',
+    });
+    expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);
+  });
+
   it('exits 1 when a job needs attention', async () => {
     const result = await runCli(['--job', demo('createFailed')], { auth: 'aksk' });
     expect(result.code).toBe(1);

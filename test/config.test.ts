@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
       reEdit: false,
       notify: { on: 'problems' },
       ledger: { maxAttempts: 3, backoffBaseMs: 900_000 },
+      ignoredAuth: [],
     });
     expect('deadlineMs' in config).toBe(false);
   });
@@ -236,6 +237,23 @@ describe('loadConfig authentication', () => {
 
     // Assess
     expect(config.auth).toEqual({ kind: 'token', token: 'tok-123' });
+    expect(config.ignoredAuth).toEqual(['OS_ACCESS_KEY/OS_SECRET_KEY', 'OS_USERNAME/OS_PASSWORD']);
+  });
+
+  it('prefers AK/SK over a password, which then needs no domain name', () => {
+    // Prepare
+    const env = { ...AKSK_ENV, OS_USERNAME: 'u', OS_PASSWORD: SECRETS.OS_PASSWORD };
+
+    // Act
+    const config = loadConfig(env, manual());
+
+    // Assess
+    expect(config.auth).toMatchObject({ kind: 'aksk', accessKey: 'AKID' });
+    expect(config.ignoredAuth).toEqual(['OS_USERNAME/OS_PASSWORD']);
+  });
+
+  it('names no ignored method when only one is set', () => {
+    expect(loadConfig(AKSK_ENV, manual()).ignoredAuth).toEqual([]);
   });
 
   it('builds AK/SK settings, with the optional security token', () => {
@@ -294,7 +312,8 @@ interface BadCase {
 
 const BAD: BadCase[] = [
   { name: 'no credentials', env: { OS_PROJECT_ID: 'p1' }, field: 'auth', fix: /set OS_AUTH_TOKEN, or OS_ACCESS_KEY and OS_SECRET_KEY, or OS_USERNAME/ },
-  { name: 'AK/SK and password', env: { ...AKSK_ENV, OS_USERNAME: 'u', OS_PASSWORD: SECRETS.OS_PASSWORD }, field: 'auth', fix: /set either OS_ACCESS_KEY\/OS_SECRET_KEY or OS_USERNAME\/OS_PASSWORD, not both/ },
+  { name: 'a token, and AK without SK', env: { OS_AUTH_TOKEN: 'tok', OS_ACCESS_KEY: 'AKID', OS_PROJECT_ID: 'p1' }, field: 'OS_SECRET_KEY', fix: /set OS_SECRET_KEY/ },
+  { name: 'AK/SK, and a password without a user', env: { ...AKSK_ENV, OS_PASSWORD: SECRETS.OS_PASSWORD }, field: 'OS_USERNAME', fix: /set OS_USERNAME/ },
   { name: 'AK without SK', env: { OS_ACCESS_KEY: 'AKID', OS_PROJECT_ID: 'p1' }, field: 'OS_SECRET_KEY', fix: /set OS_SECRET_KEY/ },
   { name: 'SK without AK', env: { OS_SECRET_KEY: SECRETS.OS_SECRET_KEY, OS_PROJECT_ID: 'p1' }, field: 'OS_ACCESS_KEY', fix: /set OS_ACCESS_KEY/ },
   { name: 'security token alone', env: { OS_SECURITY_TOKEN: SECRETS.OS_SECURITY_TOKEN, OS_PROJECT_ID: 'p1' }, field: 'OS_ACCESS_KEY', fix: /set OS_ACCESS_KEY and OS_SECRET_KEY/ },

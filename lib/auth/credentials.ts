@@ -1,15 +1,10 @@
 import type { Clock } from '../core/deadline.js';
 import { AuthError } from '../errors.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
-import { AkSkAuthorizer, type AccessKey } from './akskSigner.js';
+import { AkSkAuthorizer } from './akskSigner.js';
 import { IamPasswordTokenProvider } from './iamPasswordToken.js';
+import type { AuthSettings } from './settings.js';
 import { StaticTokenAuthorizer } from './staticToken.js';
-
-/** The three ways to authenticate (CONTRACT §1), as parsed from the configuration. */
-export type CredentialSettings =
-  | { kind: 'token'; token: string }
-  | ({ kind: 'aksk' } & AccessKey)
-  | { kind: 'password'; username: string; password: string; domainName: string };
 
 /** Credentials bound to one project: how to authorise a call, and which project it is. */
 export interface ProjectCredentials {
@@ -27,7 +22,7 @@ export interface CredentialContext {
 }
 
 /** Builds the one credential provider the settings ask for. */
-export function createCredentials(settings: CredentialSettings, context: CredentialContext): ProjectCredentials {
+export function createCredentials(settings: AuthSettings, context: CredentialContext): ProjectCredentials {
   const fixedProject = async () => {
     if (context.projectId) return context.projectId;
     throw new AuthError(`${settings.kind === 'aksk' ? 'AK/SK' : 'OS_AUTH_TOKEN'} needs OS_PROJECT_ID`, {

@@ -1,3 +1,4 @@
+import { AUTH_VARIABLES } from '../auth/settings.js';
 import type { RunConfig } from '../input/config.js';
 import { connectDrs, type Connection } from './connect.js';
 import type { Deadline } from '../core/deadline.js';
@@ -29,6 +30,11 @@ export interface RunAndNotifyOptions {
  */
 export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptions): Promise<Report> {
   const { logger } = options;
+  if (config.ignoredAuth.length > 0) {
+    // Not an error (README "Configuration"), but the user should know which credentials are used.
+    logger.info({ auth: config.auth.kind, ignored: config.ignoredAuth },
+      `${config.ignoredAuth.join(' and ')} also set and ignored: ${AUTH_VARIABLES[config.auth.kind]} ranks higher`);
+  }
   let connection: Connection | undefined;
   const ledger = await openLedger(config.ledger);
   const report = await runAutoRetry(config, {

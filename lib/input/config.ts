@@ -18,6 +18,8 @@ export interface RunConfig {
   projectId?: string;
   projectName?: string;
   auth: AuthSettings;
+  /** Lower-ranked credential methods that are also set, and ignored (README "Configuration"). */
+  ignoredAuth: string[];
   authUrl: string;
   drsEndpoint: string;
   smnEndpoint: string;
@@ -93,7 +95,7 @@ export function loadConfig(env: Env, request: RunRequest, cli: CliOverrides = {}
   const allowInsecure = readBoolean(env, 'DRS_ALLOW_INSECURE_HTTP') ?? false;
   const region = payload.region !== undefined ? checkRegion(payload.region, 'event.region')
     : checkRegion(read(env, 'OS_REGION_NAME') ?? DEFAULT_REGION, 'OS_REGION_NAME');
-  const auth = resolveAuth(env);
+  const { auth, ignored: ignoredAuth } = resolveAuth(env);
   const endpoint = (name: string, shape: UrlShape, fallback: string) => {
     const value = read(env, name);
     return value === undefined ? fallback : checkUrl(value, name, shape, allowInsecure);
@@ -107,6 +109,7 @@ export function loadConfig(env: Env, request: RunRequest, cli: CliOverrides = {}
     region,
     ...resolveProject(env, request, auth),
     auth,
+    ignoredAuth,
     authUrl: endpoint('OS_AUTH_URL', 'base', `https://iam.${region}.otc.t-systems.com/v3`),
     drsEndpoint: endpoint('DRS_ENDPOINT', 'origin', `https://drs.${region}.otc.t-systems.com`),
     smnEndpoint: endpoint('SMN_ENDPOINT', 'origin', `https://smn.${region}.otc.t-systems.com`),
