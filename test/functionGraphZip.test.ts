@@ -9,6 +9,7 @@ import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, startEmulator, type Emulator, type EmulatorAccessKey } from './emulator/index.js';
 import { issueToken } from './emulator/testClient.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { startPostgres, type LocalPostgres } from './support/postgres.js';
 import { readZip } from './support/zipReader.js';
 
 /**
@@ -265,3 +266,29 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
   });
 });
 
+
+describe('the FunctionGraph zip with the PostgreSQL ledger', () => {
+  let postgres: LocalPostgres;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  });
+  afterAll(() => postgres.close());
+
+  it('keeps the budget in PostgreSQL from DRS_LEDGER_URL in user data, with pg inside the zip', async () => {
+    // Prepare
+    const url = await postgres.freshDatabase();
+    const userData = { ...endpoints(), DRS_JOB_IDS: demoJobId('increTransferFailed'), DRS_LEDGER_URL: url };
+
+    // Act: the same job fails again before the second run
+    const first = await invoke({ userData, agency: AGENCY });
+    emulator.setStatus(demoJobId('increTransferFailed'), 'INCRE_TRANSFER_FAILED');
+    const second = await invoke({ userData, agency: AGENCY });
+
+    // Assess
+    expect(outcomes(first.report)).toEqual({ [demoJobId('increTransferFailed')]: 'retried' });
+    expect(second.report?.jobs[0]).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/^next attempt after /) });
+    const rows = await postgres.query(`SELECT job_id, attempts FROM drs_auto_retry_ledger WHERE job_id <> ''`, [], new URL(url).pathname.slice(1));
+    expect(rows).toEqual([{ job_id: demoJobId('increTransferFailed'), attempts: 1 }]);
+    for (const run of [first, second]) expectCleanOutput(run, [AGENCY_KEY.sk, postgres.password, encodeURIComponent(postgres.password)]);
+  });
+});
