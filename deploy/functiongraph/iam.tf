@@ -21,6 +21,23 @@ resource "opentelekomcloud_identity_role_v3" "drs_retry" {
       "drs:migrationJob:action",
     ]
   }
+
+  # Only with vpc_id: what FunctionGraph needs to attach the function to the VPC, as the
+  # FunctionGraph docs list it ("Configuring Agency Permissions", fine-grained VPC permissions).
+  dynamic "statement" {
+    for_each = var.vpc_id == null ? [] : [1]
+    content {
+      effect = "Allow"
+      action = [
+        "vpc:vpcs:get",
+        "vpc:subnets:get",
+        "vpc:ports:get",
+        "vpc:ports:create",
+        "vpc:vips:delete",
+        "vpc:securityGroups:get",
+      ]
+    }
+  }
 }
 
 resource "opentelekomcloud_identity_agency_v3" "function" {

@@ -36,6 +36,10 @@ resource "opentelekomcloud_fgs_function_v2" "drs_auto_retry" {
   user_data           = jsonencode(local.user_data)
   encrypted_user_data = length(local.secrets) == 0 ? null : jsonencode(local.secrets)
 
+  # Only to reach a ledger inside a VPC (variables vpc_id, subnet_id).
+  vpc_id     = var.vpc_id
+  network_id = var.subnet_id
+
   log_group_id   = opentelekomcloud_lts_group_v2.logs.id
   log_group_name = opentelekomcloud_lts_group_v2.logs.group_name
   log_topic_id   = opentelekomcloud_lts_stream_v2.runs.id
@@ -45,6 +49,10 @@ resource "opentelekomcloud_fgs_function_v2" "drs_auto_retry" {
     precondition {
       condition     = var.discover || length(var.job_ids) > 0
       error_message = "Give the function work: set job_ids, or discover = true."
+    }
+    precondition {
+      condition     = (var.vpc_id == null) == (var.subnet_id == null)
+      error_message = "Set vpc_id and subnet_id together, or neither."
     }
     precondition {
       # FunctionGraph's limit for all user data of a function together.

@@ -87,3 +87,15 @@ variable "log_ttl_days" {
   type        = number
   default     = 30
 }
+
+variable "vpc_id" {
+  description = "VPC to connect the function to, when the PostgreSQL ledger (RDS) is only reachable inside it; null = no VPC. The VPC then needs a NAT gateway (SNAT) for the public DRS and IAM endpoints."
+  type        = string
+  default     = null
+}
+
+variable "subnet_id" {
+  description = "Subnet (network id) of vpc_id that the function joins; required with vpc_id."
+  type        = string
+  default     = null
+}
