@@ -3,6 +3,9 @@
  * DrsAutoRetryError, so faces can tell "we know what went wrong" from a bug, and map it to an
  * exit code. Messages say what the user should do; they never carry a secret.
  */
+import type { TaskItem } from './core/outcomes.js';
+import type { RunError } from './core/report.js';
+
 /**
  * Bundles are minified, which renames classes; Lambda and `serverless invoke local` report an
  * error's type by name. Each class states its name here so that it survives minification.
@@ -68,14 +71,6 @@ export class AuthError extends DrsAutoRetryError {
   }
 }
 
-/** One per-item result of a DRS batch call, as the API reports it. */
-export interface DrsItemResult {
-  id: string;
-  status?: string;
-  errorCode?: string;
-  errorMessage?: string;
-}
-
 /**
  * An HTTP-level answer from an OTC API that is not a success: a status with the parsed error
  * code and message, and, where DRS sent them, the per-item results of a batch call.
@@ -90,7 +85,7 @@ export class ApiError extends DrsAutoRetryError {
   /** The service's own error code (`DRS.M01503`, `APIG.0308`, `SMN.0006`), or a transport code. */
   readonly apiCode: string | undefined;
   readonly apiMessage: string | undefined;
-  readonly results: DrsItemResult[] | undefined;
+  readonly results: TaskItem[] | undefined;
   /** Which call failed, e.g. `DRS batch-retry-task`. */
   readonly operation: string;
   /** How many attempts were made before giving up. */
@@ -103,7 +98,7 @@ export class ApiError extends DrsAutoRetryError {
       status: number;
       apiCode?: string;
       apiMessage?: string;
-      results?: DrsItemResult[];
+      results?: TaskItem[];
       attempts?: number;
     },
   ) {
@@ -119,6 +114,9 @@ export class ApiError extends DrsAutoRetryError {
   }
 }
 
+/** The code of every error the run's time budget caused, whatever class carries it. */
+export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
+
 /** The run's time budget (DRS_DEADLINE_MS) is spent: no new request may start. */
 export class DeadlineExceededError extends DrsAutoRetryError {
   static {
@@ -126,7 +124,7 @@ export class DeadlineExceededError extends DrsAutoRetryError {
   }
 
   constructor(message: string, options: DrsErrorOptions = {}) {
-    super(message, { code: options.code ?? 'DEADLINE_EXCEEDED', cause: options.cause });
+    super(message, { code: options.code ?? DEADLINE_EXCEEDED, cause: options.cause });
     this.name = 'DeadlineExceededError';
   }
 
@@ -134,6 +132,11 @@ export class DeadlineExceededError extends DrsAutoRetryError {
   static before(operation: string): DeadlineExceededError {
     return new DeadlineExceededError(`${operation}: the run's time budget (DRS_DEADLINE_MS) is spent; the job is left for the next run`);
   }
+}
+
+/** The report's `error` for anything thrown: the family's own code, or `INTERNAL` for a bug. */
+export function toRunError(error: unknown): RunError {
+  return { code: error instanceof DrsAutoRetryError ? error.code : 'INTERNAL', message: messageOf(error) };
 }
 
 /** Type guard for errors this tool raised on purpose (as opposed to bugs). */

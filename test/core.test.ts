@@ -3,7 +3,8 @@ import { classifyTask } from '../lib/core/classify.js';
 import type { ObservedTask } from '../lib/core/outcomes.js';
 import { planRetries } from '../lib/core/plan.js';
 import { buildReport, exitCodeOf, hasProblems, reportInvariantProblems } from '../lib/core/report.js';
-import { outcomeOfRetryAnswer, type RetryAnswer } from '../lib/core/retryAnswers.js';
+import type { TaskItem } from '../lib/core/outcomes.js';
+import { outcomeOfRetryAnswer } from '../lib/core/retryAnswers.js';
 
 const RETRY = new Set(['FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED']);
 const task = (status: string | undefined, extra: Partial<ObservedTask> = {}): ObservedTask => ({
@@ -121,7 +122,7 @@ describe('outcomeOfRetryAnswer', () => {
     [{ id: 'a', status: 'failed', errorCode: 'DRS.M05004' }, 'not_found'],
     [{ id: 'a', status: 'failed', errorCode: 'DRS.M00004', errorMessage: 'Service is abnormal.' }, 'retry_failed'],
     [undefined, 'deferred'],
-  ] as Array<[RetryAnswer | undefined, string]>)('%j → %s', (answer, outcome) => {
+  ] as Array<[TaskItem | undefined, string]>)('%j → %s', (answer, outcome) => {
     const result = outcomeOfRetryAnswer(job, answer);
     expect(result).toMatchObject({ jobId: 'a', outcome, status: 'INCRE_TRANSFER_FAILED' });
     if (answer?.errorCode) expect(result.errorCode).toBe(answer.errorCode);

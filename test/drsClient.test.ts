@@ -36,16 +36,16 @@ afterEach(() => {
   emulator.log.clear();
 });
 
-describe('DrsClient.batchStatus', () => {
+describe('DrsClient.batchDetail paging', () => {
   it('gives 20 statuses for 20 ids (the page_req trap)', async () => {
     // Act
-    const read = await drs.batchStatus(FAILED);
+    const read = await drs.batchDetail(FAILED);
 
     // Assess
     expect(read.items.map((t) => t.id)).toEqual(FAILED);
     expect(read.failures).toEqual([]);
-    const [entry] = emulator.log.byRoute('batch-status');
-    expect(entry?.path).toBe(`/v3/${DEFAULT_PROJECT.id}/jobs/batch-status`);
+    const [entry] = emulator.log.byRoute('batch-detail');
+    expect(entry?.path).toBe(`/v3/${DEFAULT_PROJECT.id}/jobs/batch-detail`);
     expect(entry?.body).toEqual({ jobs: FAILED, page_req: { cur_page: 1, per_page: 100 } });
   });
 
@@ -54,13 +54,13 @@ describe('DrsClient.batchStatus', () => {
     const many = [...FAILED, ...Array.from({ length: 230 }, (_, i) => id(1000 + i))];
 
     // Act
-    const read = await drs.batchStatus(many);
+    const read = await drs.batchDetail(many);
 
     // Assess
     expect(read.items).toHaveLength(250);
-    const bodies = emulator.log.byRoute('batch-status').map((e) => e.body as { jobs: string[] });
+    const bodies = emulator.log.byRoute('batch-detail').map((e) => e.body as { jobs: string[] });
     expect(bodies.map((b) => b.jobs.length).sort()).toEqual([100, 100, 50]);
-    expect(emulator.log.peakInFlight('batch-status')).toBeLessThanOrEqual(3);
+    expect(emulator.log.peakInFlight('batch-detail')).toBeLessThanOrEqual(3);
   });
 
   it('asks for pages of per_page ids, one request each', async () => {
@@ -68,28 +68,28 @@ describe('DrsClient.batchStatus', () => {
     const small = new DrsClient({ http: http(), authorizer: tokensFor(), endpoint: emulator.url, projectId: DEFAULT_PROJECT.id, concurrency: 1, perPage: 5 });
 
     // Act
-    const read = await small.batchStatus(FAILED.slice(0, 12));
+    const read = await small.batchDetail(FAILED.slice(0, 12));
 
     // Assess
     expect(read.items).toHaveLength(12);
-    const pages = emulator.log.byRoute('batch-status').map((e) => (e.body as { page_req: { cur_page: number } }).page_req.cur_page);
+    const pages = emulator.log.byRoute('batch-detail').map((e) => (e.body as { page_req: { cur_page: number } }).page_req.cur_page);
     expect(pages).toEqual([1, 1, 1]);
   });
 
   it('reports unknown ids with DRS.M05003 and no status', async () => {
-    const read = await drs.batchStatus([FAILED[0] ?? '', 'ffffffff-0000-4000-8000-000000000jb101']);
+    const read = await drs.batchDetail([FAILED[0] ?? '', 'ffffffff-0000-4000-8000-000000000jb101']);
     expect(read.items[1]).toMatchObject({ id: 'ffffffff-0000-4000-8000-000000000jb101', status: undefined, errorCode: 'DRS.M05003' });
     expect(read.items[1]?.errorMessage).toBeTruthy();
   });
 
   it('reports a chunk that keeps failing, and still returns the others', async () => {
     // Prepare: the first request fails for good, the rest answer
-    emulator.faults.add({ route: 'batch-status', kind: 'server-error', times: 2 });
+    emulator.faults.add({ route: 'batch-detail', kind: 'server-error', times: 2 });
     const many = Array.from({ length: 150 }, (_, i) => id(2000 + i));
     const sequential = new DrsClient({ http: http(), authorizer: tokensFor(), endpoint: emulator.url, projectId: DEFAULT_PROJECT.id, concurrency: 1 });
 
     // Act
-    const read = await sequential.batchStatus(many);
+    const read = await sequential.batchDetail(many);
 
     // Assess
     expect(read.failures).toHaveLength(1);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedJob } from '../lib/core/plan.js';
-import type { RetryAnswer } from '../lib/core/retryAnswers.js';
+import type { TaskItem } from '../lib/core/outcomes.js';
 import { ApiError, AuthError, DeadlineExceededError } from '../lib/errors.js';
-import { executePlan } from '../lib/engine/retryBatch.js';
+import { retryBatch } from '../lib/engine/retryBatch.js';
 import type { RetryPort } from '../lib/engine/ports.js';
 
 const job = (jobId: string): PlannedJob => ({ jobId, status: 'INCRE_TRANSFER_FAILED', reEdit: false });
@@ -16,19 +16,19 @@ function fakeDrs(poisoned: Set<string>, calls: string[][]): RetryPort {
       if (ids.some((i) => poisoned.has(i))) {
         throw new ApiError('DRS batch-retry-task failed: HTTP 400 DRS.M00202', { operation: 'DRS batch-retry-task', status: 400, apiCode: 'DRS.M00202', apiMessage: 'The value of parameter job_id is invalid.' });
       }
-      return ids.map((id): RetryAnswer => ({ id, status: 'success' }));
+      return ids.map((id): TaskItem => ({ id, status: 'success' }));
     },
   };
 }
 
-describe('executePlan', () => {
+describe('retryBatch', () => {
   it('splits a whole-request 400 without results so one bad id does not sink the rest', async () => {
     // Prepare
     const calls: string[][] = [];
     const chunk = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(job);
 
     // Act
-    const result = await executePlan({ settled: [], chunks: [chunk] }, fakeDrs(new Set(['f']), calls));
+    const result = await retryBatch(chunk, fakeDrs(new Set(['f']), calls));
 
     // Assess
     const byId = Object.fromEntries(result.outcomes.map((o) => [o.jobId, o]));
@@ -53,17 +53,19 @@ describe('executePlan', () => {
     };
 
     // Act
-    const result = await executePlan({ settled: [], chunks: [[job('a')], [job('b')]] }, port);
+    const first = await retryBatch([job('a')], port);
+    const second = await retryBatch([job('b')], port);
 
     // Assess
-    expect(result.outcomes.map((o) => [o.jobId, o.outcome])).toEqual([['a', 'deferred'], ['b', 'deferred']]);
-    expect(result.outcomes[0]?.reason).toMatch(/time budget/);
-    expect(result.runError?.message).toMatch(/IAM refused/);
+    expect([...first.outcomes, ...second.outcomes].map((o) => [o.jobId, o.outcome])).toEqual([['a', 'deferred'], ['b', 'deferred']]);
+    expect(first.outcomes[0]?.reason).toMatch(/time budget/);
+    expect(first.runError).toBeUndefined();
+    expect(second.runError?.message).toMatch(/IAM refused/);
   });
 
   it('defers jobs DRS gave no answer for', async () => {
     const port: RetryPort = { batchRetry: async () => [{ id: 'a', status: 'success' }] };
-    const result = await executePlan({ settled: [], chunks: [[job('a'), job('b')]] }, port);
+    const result = await retryBatch([job('a'), job('b')], port);
     expect(result.outcomes.map((o) => o.outcome)).toEqual(['retried', 'deferred']);
   });
 });

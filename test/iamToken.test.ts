@@ -63,12 +63,12 @@ describe('IAM password token', () => {
     const tokens = provider();
 
     // Act: 6 pages read 4 at a time, all asking for the token at once
-    const read = await drsWith(tokens).batchStatus(ids);
+    const read = await drsWith(tokens).batchDetail(ids);
 
     // Assess
     expect(read.items).toHaveLength(30);
     expect(emulator.log.byRoute('token')).toHaveLength(1);
-    const used = new Set(emulator.log.byRoute('batch-status').map((e) => e.headers['x-auth-token']));
+    const used = new Set(emulator.log.byRoute('batch-detail').map((e) => e.headers['x-auth-token']));
     expect(used.size).toBe(1);
   });
 
@@ -76,11 +76,11 @@ describe('IAM password token', () => {
     // Prepare
     const tokens = provider();
     const drs = drsWith(tokens);
-    await drs.batchStatus(ids.slice(0, 5));
+    await drs.batchDetail(ids.slice(0, 5));
     emulator.faults.expireTokensAfterCalls(0);
 
     // Act: six concurrent chunks all meet the dead token
-    const read = await drs.batchStatus(ids);
+    const read = await drs.batchDetail(ids);
 
     // Assess
     expect(read.items).toHaveLength(30);
@@ -141,11 +141,11 @@ describe('credential providers behind one interface', () => {
     emulator.log.clear();
 
     // Act
-    const read = await drs.batchStatus(ids.slice(0, 3));
+    const read = await drs.batchDetail(ids.slice(0, 3));
 
     // Assess
     expect(read.items.map((t) => t.status)).toEqual(['INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_STARTED']);
-    const [entry] = emulator.log.byRoute('batch-status');
+    const [entry] = emulator.log.byRoute('batch-detail');
     expect(entry?.auth).toBe(kind === 'aksk' ? 'aksk' : 'token');
     if (kind === 'aksk') {
       expect(entry?.headers['x-project-id']).toBe(DEFAULT_PROJECT.id);
@@ -159,7 +159,7 @@ describe('credential providers behind one interface', () => {
       { http: http(), authUrl: `${emulator.url}/v3`, projectId: DEFAULT_PROJECT.id, clock },
     );
     const drs = new DrsClient({ http: http(), authorizer: credentials.authorizer, endpoint: emulator.url, projectId: DEFAULT_PROJECT.id, concurrency: 1 });
-    await expect(drs.batchStatus(ids.slice(0, 1))).rejects.toBeInstanceOf(AuthError);
-    expect(emulator.log.byRoute('batch-status')).toHaveLength(1);
+    await expect(drs.batchDetail(ids.slice(0, 1))).rejects.toBeInstanceOf(AuthError);
+    expect(emulator.log.byRoute('batch-detail')).toHaveLength(1);
   });
 });

@@ -196,6 +196,31 @@ describe('faults', () => {
     expect(emulator.log.byRoute('batch-detail')).toEqual([]);
   });
 
+  it('reports an IAM call the time budget cut short as the budget, not as a login problem', async () => {
+    // Prepare: IAM never answers, and the run has one second
+    emulator.faults.add({ route: 'token', kind: 'hang', times: Infinity });
+
+    // Act
+    const report = await runAgainst(emulator, { env: { DRS_DEADLINE_MS: '1000' }, event: { jobIds: [demo('fullTransferFailed')] } });
+
+    // Assess
+    expect(report.error).toMatchObject({ code: 'DEADLINE_EXCEEDED', message: expect.stringMatching(/time budget \(DRS_DEADLINE_MS\)/) });
+    expect(report.error?.message).not.toMatch(/OS_AUTH_URL|password/);
+    expect(outcomesOf(report)).toEqual({ [demo('fullTransferFailed')]: 'deferred' });
+  });
+
+  it('never reports a project name as the project id, even when the login fails', async () => {
+    // Act
+    const report = await runAgainst(emulator, {
+      env: { OS_PROJECT_ID: '', OS_PROJECT_NAME: 'eu-de_demo', OS_PASSWORD: 'wrong-password-123' },
+      event: { jobIds: [demo('fullTransferFailed')] },
+    });
+
+    // Assess
+    expect(report.error?.code).toBeDefined();
+    expect(report.projectId).toBe('');
+  });
+
   it('fails the run as a whole when DRS is unreachable', async () => {
     // Prepare
     emulator.faults.add({ route: 'batch-detail', kind: 'reset', times: Infinity });

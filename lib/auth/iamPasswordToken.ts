@@ -1,5 +1,5 @@
 import type { Clock } from '../core/deadline.js';
-import { ApiError, AuthError, DeadlineExceededError, DrsAutoRetryError, messageOf } from '../errors.js';
+import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError, DrsAutoRetryError, messageOf } from '../errors.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 
 /** IAM password credentials, scoped to one project by id or by name. */
@@ -101,8 +101,11 @@ export class IamPasswordTokenProvider implements RequestAuthorizer {
         },
       });
     } catch (error) {
-      // The run's budget ran out before IAM was asked: that is the budget, not a login problem.
+      // The run's budget ran out before IAM answered: that is the budget, not a login problem.
       if (error instanceof DeadlineExceededError) throw error;
+      if (error instanceof DrsAutoRetryError && error.code === DEADLINE_EXCEEDED) {
+        throw new DeadlineExceededError("IAM token: no answer before the run's time budget (DRS_DEADLINE_MS) ran out; the jobs are left for the next run", { cause: error });
+      }
       const status = error instanceof ApiError || error instanceof AuthError ? error.status : undefined;
       const detail = messageOf(error);
       const refused = status === 400 || status === 401 || status === 403;

@@ -41,13 +41,20 @@ export interface JobOutcome {
 /** Outcomes that need nobody: the run is a success (exit 0) when every job ends in one. */
 export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(['retried', 'would_retry', 'skipped']);
 
-/** What the engine knows about a task after the read phase (core's view, not the wire's). */
-export interface ObservedTask {
+/**
+ * One task in a DRS answer: its status read (batch-detail), or its answer to a retry
+ * (batch-retry-task, `status` is `success` or `failed`). `status` is absent when DRS does not
+ * know the id.
+ */
+export interface TaskItem {
   id: string;
-  /** Absent when DRS does not know the id. */
   status?: string;
   errorCode?: string;
   errorMessage?: string;
+}
+
+/** What the engine knows about a task after the read phase (core's view, not the wire's). */
+export interface ObservedTask extends TaskItem {
   /** A dual-active parent: its children are the retry targets, never itself. */
   isDualActiveParent: boolean;
 }

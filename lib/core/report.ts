@@ -11,14 +11,22 @@ export interface NotificationResult {
   error?: string;
 }
 
+/** Who can start a run. */
+export const TRIGGERS = ['schedule', 'event', 'manual'] as const;
 /** Who started the run. */
-export type ReportTrigger = 'schedule' | 'event' | 'manual';
+export type Trigger = (typeof TRIGGERS)[number];
+
+/** Why the run as a whole failed: a stable code and a message that says what to do. */
+export interface RunError {
+  code: string;
+  message: string;
+}
 
 /** The one structured report of a run (CONTRACT §3, schemaVersion 1). */
 export interface Report {
   schemaVersion: 1;
   runId: string;
-  trigger: ReportTrigger;
+  trigger: Trigger;
   dryRun: boolean;
   region: string;
   projectId: string;
@@ -30,12 +38,12 @@ export interface Report {
   jobs: JobOutcome[];
   notifications: NotificationResult[];
   /** Set only when the run as a whole failed (authentication, DRS unreachable). */
-  error?: { code: string; message: string };
+  error?: RunError;
 }
 
 export interface ReportInput {
   runId: string;
-  trigger: ReportTrigger;
+  trigger: Trigger;
   dryRun: boolean;
   region: string;
   projectId: string;
@@ -45,7 +53,7 @@ export interface ReportInput {
   outcomes: Iterable<JobOutcome>;
   /** Names and scenarios of the tasks that were read, by id; they go beside each job's id. */
   labels?: ReadonlyMap<string, TaskLabel>;
-  error?: { code: string; message: string };
+  error?: RunError;
 }
 
 /**

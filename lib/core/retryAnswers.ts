@@ -1,14 +1,7 @@
-import type { JobOutcome } from './outcomes.js';
+import type { JobOutcome, TaskItem } from './outcomes.js';
 import type { PlannedJob } from './plan.js';
 import { NOT_FOUND_CODES } from './taskStatuses.js';
 
-/** DRS's per-item answer to a retry, as core sees it. */
-export interface RetryAnswer {
-  id: string;
-  status?: string;
-  errorCode?: string;
-  errorMessage?: string;
-}
 
 /** "Busy": another operation runs on the task. The next run tries again. */
 const BUSY = 'DRS.M01504';
@@ -20,7 +13,7 @@ const WRONG_STATUS = 'DRS.M00304';
 const PARENT_ONLY_CHILDREN = 'DRS.M00307';
 
 /** Maps DRS's answer for one job to its outcome. A missing answer defers the job. */
-export function outcomeOfRetryAnswer(job: PlannedJob, answer: RetryAnswer | undefined): JobOutcome {
+export function outcomeOfRetryAnswer(job: PlannedJob, answer: TaskItem | undefined): JobOutcome {
   const base = { jobId: job.jobId, status: job.status };
   if (answer === undefined) {
     return { ...base, outcome: 'deferred', reason: 'DRS gave no answer for this job; the next run re-reads its status' };

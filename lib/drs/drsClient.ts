@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError, AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
+import type { TaskItem } from '../core/outcomes.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import { parseItemResults } from '../http/otcErrorBody.js';
 import type {
@@ -14,15 +15,13 @@ import type {
   ListJobsResponse,
   ListedTask,
   QueryJobResp,
-  QueryJobStatusResp,
   RetryItem,
-  RetryItemResult,
   TaskDetail,
-  TaskStatus,
 } from './types.js';
 
-/** DRS answers at most 100 items a page (batch-status, batch-detail, list). */
+/** DRS answers at most 100 items a page (batch-detail, list). */
 export const MAX_PER_PAGE = 100;
+const BATCH_DETAIL = 'batch-detail';
 
 export interface DrsClientOptions {
   http: HttpClient;
@@ -52,18 +51,13 @@ export class DrsClient {
     this.perPage = Math.min(MAX_PER_PAGE, options.perPage ?? MAX_PER_PAGE);
   }
 
-  /** Status of each id (`POST /jobs/batch-status`), read in chunks with explicit `page_req`. */
-  batchStatus(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskStatus>) => void): Promise<BatchRead<TaskStatus>> {
-    return this.readInChunks<QueryJobStatusResp, TaskStatus>('batch-status', ids, toTaskStatus, onChunk);
-  }
-
   /**
    * Status plus `multi_write`, `parent_id` and `master_job_id` of each id
-   * (`POST /jobs/batch-detail`). Only those fields are kept: the raw answer holds database
-   * passwords and must never be logged or stored.
+   * (`POST /jobs/batch-detail`), read in chunks of one page each with explicit `page_req`. Only
+   * those fields are kept: the raw answer holds database passwords and must never be logged or stored.
    */
   batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>> {
-    return this.readInChunks<QueryJobResp, TaskDetail>('batch-detail', ids, toTaskDetail, onChunk);
+    return this.readInChunks(ids, onChunk);
   }
 
   /** Every task of one scenario (`POST /jobs`), all pages, with dual-active children flattened. */
@@ -88,7 +82,7 @@ export class DrsClient {
    * per-item answers. A 400 that carries per-item `results` (e.g. every id unknown) is an
    * answer too, not an error; any other failure throws.
    */
-  async batchRetry(items: readonly RetryItem[]): Promise<RetryItemResult[]> {
+  async batchRetry(items: readonly RetryItem[]): Promise<TaskItem[]> {
     const body: BatchRetryRequest = {
       jobs: items.map((item) => (item.reEdit ? { job_id: item.jobId, is_sync_re_edit: true } : { job_id: item.jobId })),
     };
@@ -120,21 +114,19 @@ export class DrsClient {
    * is still in flight. A chunk that fails is reported in `failures`; an authentication
    * failure fails the whole read (after every chunk has settled).
    */
-  private async readInChunks<W extends QueryJobStatusResp, T extends TaskStatus>(
-    operation: 'batch-status' | 'batch-detail',
+  private async readInChunks(
     ids: readonly string[],
-    convert: (item: W) => T,
-    onChunk?: (chunk: BatchRead<T>) => void,
-  ): Promise<BatchRead<T>> {
+    onChunk?: (chunk: BatchRead<TaskDetail>) => void,
+  ): Promise<BatchRead<TaskDetail>> {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += this.perPage) chunks.push(ids.slice(i, i + this.perPage));
-    const parts: BatchRead<T>[] = [];
+    const parts: BatchRead<TaskDetail>[] = [];
     let refused: AuthError | undefined;
     await Promise.all(
       chunks.map(async (chunk, index) => {
-        let part: BatchRead<T>;
+        let part: BatchRead<TaskDetail>;
         try {
-          part = await this.readChunk(operation, chunk, convert);
+          part = await this.readChunk(chunk);
         } catch (error) {
           if (error instanceof AuthError) {
             refused ??= error;
@@ -143,7 +135,7 @@ export class DrsClient {
           const failure =
             error instanceof DrsAutoRetryError
               ? error
-              : new DrsAutoRetryError(`DRS ${operation} failed: ${messageOf(error)}`, { code: 'INTERNAL', cause: error });
+              : new DrsAutoRetryError(`DRS ${BATCH_DETAIL} failed: ${messageOf(error)}`, { code: 'INTERNAL', cause: error });
           part = { items: [], failures: [{ ids: chunk, error: failure }] };
         }
         parts[index] = part;
@@ -154,21 +146,17 @@ export class DrsClient {
     return { items: parts.flatMap((p) => p.items), failures: parts.flatMap((p) => p.failures) };
   }
 
-  private async readChunk<W extends QueryJobStatusResp, T extends TaskStatus>(
-    operation: 'batch-status' | 'batch-detail',
-    chunk: string[],
-    convert: (item: W) => T,
-  ): Promise<BatchRead<T>> {
+  private async readChunk(chunk: string[]): Promise<BatchRead<TaskDetail>> {
     const wanted = new Set(chunk);
-    const seen = new Map<string, T>();
+    const seen = new Map<string, TaskDetail>();
     // page_req is always sent: DRS's default page is 5 items, and ids beyond it would vanish.
     for (let page = 1; seen.size < wanted.size; page++) {
       const body: BatchQueryRequest = { jobs: chunk, page_req: { cur_page: page, per_page: this.perPage } };
-      const data = await this.post<BatchQueryResponse<W>>(operation, `/jobs/${operation}`, body);
+      const data = await this.post<BatchQueryResponse<QueryJobResp>>(BATCH_DETAIL, `/jobs/${BATCH_DETAIL}`, body);
       const results = Array.isArray(data?.results) ? data.results : [];
       for (const item of results) {
         const id = str(item.id);
-        if (id !== undefined && wanted.has(id) && !seen.has(id)) seen.set(id, convert(item));
+        if (id !== undefined && wanted.has(id) && !seen.has(id)) seen.set(id, toTaskDetail(item));
       }
       if (results.length < this.perPage) break;
     }
@@ -183,7 +171,7 @@ export class DrsClient {
         : [
             {
               ids: missing,
-              error: new DrsAutoRetryError(`DRS ${operation} did not report ${missing.length} of the ids asked for`, {
+              error: new DrsAutoRetryError(`DRS ${BATCH_DETAIL} did not report ${missing.length} of the ids asked for`, {
                 code: 'DRS_INCOMPLETE_ANSWER',
               }),
             },
@@ -196,21 +184,15 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 
 function toTaskDetail(item: QueryJobResp): TaskDetail {
   return {
-    ...toTaskStatus(item),
+    id: String(item.id),
+    status: str(item.status),
+    errorCode: str(item.error_code),
+    errorMessage: str(item.error_message),
     name: str(item.name),
     multiWrite: item.multi_write === true,
     parentId: str(item.parent_id),
     masterJobId: str(item.master_job_id),
     dbUseType: str(item.db_use_type),
-  };
-}
-
-function toTaskStatus(item: QueryJobStatusResp): TaskStatus {
-  return {
-    id: String(item.id),
-    status: str(item.status),
-    errorCode: str(item.error_code),
-    errorMessage: str(item.error_message),
   };
 }
 

@@ -2,6 +2,7 @@
  * DRS API v3 types: the wire shapes this tool sends and reads (as in the OTC API reference),
  * and the typed values DrsClient hands to the rest of the code.
  */
+import type { TaskItem } from '../core/outcomes.js';
 import type { DrsAutoRetryError } from '../errors.js';
 
 /** The three task scenarios; `POST /jobs` lists one at a time. */
@@ -83,16 +84,8 @@ export interface BatchRetryResponse {
   count?: number;
 }
 
-/** A task's status as DRS reported it. `status` is absent when DRS does not know the id. */
-export interface TaskStatus {
-  id: string;
-  status?: string;
-  errorCode?: string;
-  errorMessage?: string;
-}
-
 /** A task's status plus what tells a dual-active parent from its children (batch-detail). */
-export interface TaskDetail extends TaskStatus {
+export interface TaskDetail extends TaskItem {
   name?: string;
   /** True for a dual-active (multi-write) DR task, parent or child. */
   multiWrite: boolean;
@@ -118,15 +111,6 @@ export interface RetryItem {
   jobId: string;
   /** Sent as `is_sync_re_edit: true`: for tasks started after a re-edit. */
   reEdit?: boolean;
-}
-
-/** DRS's per-item answer to batch-retry-task. */
-export interface RetryItemResult {
-  id: string;
-  /** `success` or `failed`. */
-  status?: string;
-  errorCode?: string;
-  errorMessage?: string;
 }
 
 /** A read over many chunks: what came back, and the chunks that could not be read. */

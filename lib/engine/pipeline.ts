@@ -1,12 +1,14 @@
 import type { JobOutcome, ObservedTask, TaskLabel } from '../core/outcomes.js';
 import { planRetries, type PlannedJob } from '../core/plan.js';
+import type { RunError } from '../core/report.js';
 import type { BatchRead, TaskDetail } from '../drs/types.js';
-import { executePlan } from './retryBatch.js';
-import type { RetryPort } from './ports.js';
+import { toRunError } from '../errors.js';
 import type { LedgerSession } from './ledgerSession.js';
+import type { DrsPort } from './ports.js';
+import { retryBatch } from './retryBatch.js';
 
 export interface PipelineOptions {
-  drs: RetryPort;
+  drs: Pick<DrsPort, 'batchDetail' | 'batchRetry'>;
   retryStatuses: ReadonlySet<string>;
   batchSize: number;
   reEditAll: boolean;
@@ -26,6 +28,21 @@ export interface PipelineProgress {
   toRetry: number;
 }
 
+/** What the pipeline settled for the jobs it read. */
+export interface PipelineResult {
+  /** Every outcome settled: classification, budget, retries. Jobs it never got to have none. */
+  outcomes: JobOutcome[];
+  /** Statuses read, and retries sent, for the log. */
+  read: number;
+  sent: number;
+  /** Name and scenario of every task read, for the report. */
+  labels: ReadonlyMap<string, TaskLabel>;
+  /** The first run-level failure: authentication, no status readable at all, or the ledger. */
+  runError?: RunError;
+  /** The ledger failed: budgets and episodes could not be kept, so the run must stop here. */
+  ledgerFailed: boolean;
+}
+
 /**
  * Plans and retries while the status read is still going: each page of statuses is classified
  * and gated as soon as it arrives, and a retry batch goes out whenever `batchSize` retryable
@@ -33,17 +50,12 @@ export interface PipelineProgress {
  * at a phase boundary, and the batches are as full as in a read-everything-first run.
  */
 export class RetryPipeline {
-  /** Every outcome settled so far (classification, budget, retries). */
-  readonly outcomes: JobOutcome[] = [];
+  private readonly outcomes: JobOutcome[] = [];
   /** Jobs whose retry went (or goes) out: the ledger counts their attempts. */
-  readonly allowed: PlannedJob[] = [];
-  /** The retries' own outcomes, for the ledger and for verification. */
-  readonly retryOutcomes: JobOutcome[] = [];
-  /** Name and scenario of every task read, for the report. */
-  readonly labels = new Map<string, TaskLabel>();
-  runError: { code: string; message: string } | undefined;
-  read = 0;
-
+  private readonly allowed: PlannedJob[] = [];
+  private readonly labels = new Map<string, TaskLabel>();
+  private runError: RunError | undefined;
+  private read = 0;
   private readSettled = 0;
   private waiting: PlannedJob[] = [];
   private readonly pages: Promise<void>[] = [];
@@ -52,19 +64,36 @@ export class RetryPipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
-  /** Takes one page of the status read (the DRS client calls this as pages arrive). */
-  accept(page: BatchRead<TaskDetail>): void {
-    this.pages.push(this.handle(page));
+  /** Reads the status of `ids` (batch-detail), and plans, gates and retries each page as it arrives. */
+  async run(ids: readonly string[]): Promise<PipelineResult> {
+    let read: BatchRead<TaskDetail> | undefined;
+    try {
+      read = await this.options.drs.batchDetail(ids, (page) => this.pages.push(this.handle(page)));
+    } catch (error) {
+      this.runError ??= toRunError(error);
+    }
+    const ledgerError = await this.finish();
+    if (ledgerError !== undefined) this.runError ??= toRunError(ledgerError);
+    // Not one status came back: DRS is unreachable for us, which is a run-level failure.
+    const unreadable = read?.items.length === 0 ? read.failures[0] : undefined;
+    if (unreadable !== undefined) this.runError ??= toRunError(unreadable.error);
+    return {
+      outcomes: this.outcomes,
+      read: this.read,
+      sent: this.allowed.length,
+      labels: this.labels,
+      ...(this.runError ? { runError: this.runError } : {}),
+      ledgerFailed: ledgerError !== undefined,
+    };
   }
 
-  /** Sends what is left, waits for every batch (and its ledger record), and rethrows the first ledger failure. */
-  async finish(): Promise<void> {
+  /** Sends what is left, waits for every batch (and its ledger record), and returns the first ledger failure. */
+  private async finish(): Promise<unknown> {
     const pages = await Promise.allSettled(this.pages);
     this.dispatch(this.waiting.splice(0));
     // Every batch is waited for, even after a failure: a retry in flight must get its outcome.
     const batches = await Promise.allSettled(this.batches);
-    const failed = [...pages, ...batches].find((p): p is PromiseRejectedResult => p.status === 'rejected');
-    if (failed) throw failed.reason;
+    return [...pages, ...batches].find((p): p is PromiseRejectedResult => p.status === 'rejected')?.reason;
   }
 
   private async handle(page: BatchRead<TaskDetail>): Promise<void> {
@@ -117,9 +146,9 @@ export class RetryPipeline {
   }
 
   private async retry(batch: PlannedJob[]): Promise<void> {
-    const result = await executePlan({ settled: [], chunks: [batch] }, this.options.drs);
+    const result = await retryBatch(batch, this.options.drs);
     // The outcomes are kept before the ledger write: a ledger failure must not lose a job.
-    this.retryOutcomes.push(...result.outcomes);
+    this.outcomes.push(...result.outcomes);
     if (result.runError) this.runError ??= result.runError;
     this.sent += result.outcomes.length;
     this.reportProgress();

@@ -3,7 +3,7 @@
  * adapters (lib/drs, lib/ledger, pino) fit them; tests and the benchmark may hand in others.
  */
 import type { JobRecord } from '../core/retryBudget.js';
-import type { RetryAnswer } from '../core/retryAnswers.js';
+import type { TaskItem } from '../core/outcomes.js';
 import type { BatchRead, DbUseType, ListedTask, TaskDetail } from '../drs/types.js';
 
 /** The DRS calls a run makes (DrsClient fits it). */
@@ -11,7 +11,7 @@ export interface DrsPort {
   listJobs(dbUseType: DbUseType): Promise<ListedTask[]>;
   /** Reads statuses in pages; `onChunk` gets each page as it arrives. */
   batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>>;
-  batchRetry(items: ReadonlyArray<{ jobId: string; reEdit?: boolean }>): Promise<RetryAnswer[]>;
+  batchRetry(items: ReadonlyArray<{ jobId: string; reEdit?: boolean }>): Promise<TaskItem[]>;
 }
 
 /** The one DRS call a retry batch needs. */

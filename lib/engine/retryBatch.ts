@@ -1,40 +1,33 @@
 import type { JobOutcome } from '../core/outcomes.js';
-import type { PlannedJob, RetryPlan } from '../core/plan.js';
-import { outcomeOfRetryAnswer, type RetryAnswer } from '../core/retryAnswers.js';
+import type { PlannedJob } from '../core/plan.js';
+import type { RunError } from '../core/report.js';
+import type { TaskItem } from '../core/outcomes.js';
+import { outcomeOfRetryAnswer } from '../core/retryAnswers.js';
 import type { RetryPort } from './ports.js';
 import { ApiError, AuthError, DeadlineExceededError, messageOf } from '../errors.js';
 import { classifyFailure } from '../http/retryPolicy.js';
 
 
-export interface ExecutionResult {
+/** What one retry batch settled. */
+export interface BatchResult {
+  /** One outcome per job of the batch. */
   outcomes: JobOutcome[];
-  /** Set when authentication failed mid-run: the run as a whole failed. */
-  runError?: { code: string; message: string };
+  /** Set when authentication failed: the run as a whole failed. */
+  runError?: RunError;
 }
 
 /**
- * Sends every chunk of the plan. All chunks start at once; the DRS client's limit keeps at
- * most DRS_CONCURRENCY in flight. Each chunk settles on its own (partial results, as in
- * p-limit's allSettled recipe), so one failed request never hides the others' outcomes.
+ * Sends one batch in one batch-retry-task request and gives every job of it an outcome. A
+ * request DRS rejects as a whole is split (see below); nothing here throws for DRS trouble.
  */
-export async function executePlan(
-  plan: RetryPlan,
-  port: RetryPort,
-  onChunkDone?: (settledJobs: number) => void,
-): Promise<ExecutionResult> {
-  const result: ExecutionResult = { outcomes: [] };
-  await Promise.all(
-    plan.chunks.map(async (chunk) => {
-      const outcomes = await sendChunk(chunk, port, result);
-      result.outcomes.push(...outcomes);
-      onChunkDone?.(outcomes.length);
-    }),
-  );
+export async function retryBatch(batch: PlannedJob[], port: RetryPort): Promise<BatchResult> {
+  const result: BatchResult = { outcomes: [] };
+  result.outcomes = await sendChunk(batch, port, result);
   return result;
 }
 
-async function sendChunk(chunk: PlannedJob[], port: RetryPort, result: ExecutionResult): Promise<JobOutcome[]> {
-  let answers: RetryAnswer[];
+async function sendChunk(chunk: PlannedJob[], port: RetryPort, result: BatchResult): Promise<JobOutcome[]> {
+  let answers: TaskItem[];
   try {
     answers = await port.batchRetry(chunk.map(({ jobId, reEdit }) => ({ jobId, reEdit })));
   } catch (error) {
@@ -48,7 +41,7 @@ async function handleChunkFailure(
   chunk: PlannedJob[],
   error: unknown,
   port: RetryPort,
-  result: ExecutionResult,
+  result: BatchResult,
 ): Promise<JobOutcome[]> {
   if (error instanceof AuthError) {
     result.runError ??= { code: error.code, message: error.message };

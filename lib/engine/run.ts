@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { RunConfig } from '../input/config.js';
 import { NO_DEADLINE, type Clock, type Deadline } from '../core/deadline.js';
 import type { DrsPort, RetryLedger, RunLogger } from './ports.js';
-import type { JobOutcome } from '../core/outcomes.js';
+import type { JobOutcome, TaskLabel } from '../core/outcomes.js';
 import { uniqueIds } from '../core/plan.js';
-import { buildReport, type Report } from '../core/report.js';
+import { buildReport, type Report, type RunError } from '../core/report.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
-import type { BatchRead, TaskDetail } from '../drs/types.js';
 import { DB_USE_TYPES } from '../drs/types.js';
-import { AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
+import { AuthError, toRunError } from '../errors.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import { RetryPipeline, type PipelineProgress } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
@@ -39,131 +38,137 @@ export interface RunDependencies {
 /** Progress of a run: statuses read and retries answered, out of `requested` jobs. */
 export type RunProgress = PipelineProgress & { requested: number };
 
-type RunError = { code: string; message: string };
+/** What one run works with, fixed at its start. */
+interface Run {
+  config: RunConfig;
+  deps: RunDependencies;
+  runId: string;
+  clock: Clock;
+  deadline: Deadline;
+  ledger: RetryLedger;
+  log: RunLogger | undefined;
+}
 
-const toRunError = (error: unknown): RunError =>
-  error instanceof DrsAutoRetryError
-    ? { code: error.code, message: error.message }
-    : { code: 'INTERNAL', message: messageOf(error) };
+/** Where a run got to: the jobs in it, the outcomes settled, and why it stopped early, if it did. */
+interface Settled {
+  targets: readonly string[];
+  outcomes: JobOutcome[];
+  /** Names and scenarios of the tasks read, shown beside their ids. */
+  labels?: ReadonlyMap<string, TaskLabel>;
+  error?: RunError;
+  /** Why the jobs without an outcome were not attempted, when no error says it. */
+  why?: string;
+}
 
 /**
- * One run, end to end: targets → lease → status read (batch-detail), with each page planned,
- * budgeted and retried in batches as it arrives → verify → report. It never throws for DRS or
- * ledger trouble: a run-level failure is the report's `error`, and the jobs it could not handle
- * are `deferred`.
+ * One run, end to end: connect → lease → discover → the read-plan-retry pipeline → verify →
+ * report. It never throws for DRS or ledger trouble: a run-level failure is the report's
+ * `error`, and the jobs it could not handle are `deferred`.
  */
 export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Promise<Report> {
   const clock = deps.clock ?? Date.now;
-  const deadline = deps.deadline ?? NO_DEADLINE;
   const startedAt = clock();
-  const runId = deps.runId ?? randomUUID();
-  const log = deps.logger;
-  const ledger = deps.ledger ?? new MemoryLedger();
-  const state = { targets: uniqueIds(config.jobIds), projectId: config.projectId ?? config.projectName ?? '' };
-  const outcomes: JobOutcome[] = [];
-  let runError: RunError | undefined;
-  let pipeline: RetryPipeline | undefined;
-
-  const finish = (why = 'the run stopped early'): Report => {
-    const settled = new Set(outcomes.map((o) => o.jobId));
-    for (const jobId of state.targets) {
-      if (!settled.has(jobId)) outcomes.push({ jobId, outcome: 'deferred', reason: `not attempted: ${runError?.message ?? why}` });
-    }
-    return buildReport({
-      runId,
-      trigger: config.trigger,
-      dryRun: config.dryRun,
-      region: config.region,
-      projectId: state.projectId,
-      startedAt,
-      finishedAt: clock(),
-      requestedIds: state.targets,
-      outcomes,
-      ...(pipeline ? { labels: pipeline.labels } : {}),
-      ...(runError ? { error: runError } : {}),
-    });
+  const run: Run = {
+    config, deps, clock,
+    runId: deps.runId ?? randomUUID(),
+    deadline: deps.deadline ?? NO_DEADLINE,
+    ledger: deps.ledger ?? new MemoryLedger(),
+    log: deps.logger,
   };
+  const configured = uniqueIds(config.jobIds);
+  const report = (projectId: string, settled: Settled) => finishReport(run, startedAt, projectId, settled);
 
   let context: RunContext;
   try {
     context = await deps.connect();
-    state.projectId = context.projectId;
   } catch (error) {
-    runError = toRunError(error);
-    return finish();
+    // Not connected: the project id is known only if it was configured (a project name is no id).
+    return report(config.projectId ?? '', { targets: configured, outcomes: [], error: toRunError(error) });
   }
-
-  // A dry run changes nothing, so it needs no lease and writes no budget.
-  if (!config.dryRun) {
-    const budgetMs = Number.isFinite(deadline.remainingMs()) ? deadline.remainingMs() : DEFAULT_LEASE_BUDGET_MS;
-    try {
-      const lease = await ledger.acquireLease(state.projectId, runId, clock(), budgetMs + LEASE_MARGIN_MS);
-      if (!lease.acquired) {
-        log?.warn({ runId, heldBy: lease.heldBy }, 'another run holds the lease');
-        return finish(`another run holds the lease until ${new Date(lease.heldUntil).toISOString()}`);
-      }
-    } catch (error) {
-      runError = toRunError(error);
-      return finish();
-    }
-  }
-
-  const session = new LedgerSession(ledger, state.projectId, config.ledger, clock, config.dryRun);
-  const merged = { decisions: false, retries: false };
+  const stopped = await takeLease(run, context.projectId);
+  if (stopped) return report(context.projectId, { targets: configured, outcomes: [], ...stopped });
   try {
-    const discovered = await discover(config, context.drs, state.targets, log, runId);
-    state.targets = discovered.targets;
-    if (discovered.error) {
-      // The configured jobs are still handled; the report says discovery failed.
-      runError ??= toRunError(discovered.error);
-      if (discovered.error instanceof AuthError) return finish();
-    }
-
-    const current = new RetryPipeline({
-      drs: context.drs,
-      retryStatuses: new Set(config.retryStatuses),
-      batchSize: config.batchSize,
-      reEditAll: config.reEdit,
-      dryRun: config.dryRun,
-      parents: discovered.parents,
-      session,
-      onProgress: deps.onProgress && ((progress) => deps.onProgress?.({ ...progress, requested: state.targets.length })),
-    });
-    pipeline = current;
-    let read: BatchRead<TaskDetail> | undefined;
-    try {
-      read = await context.drs.batchDetail(state.targets, (page) => current.accept(page));
-    } catch (error) {
-      runError ??= toRunError(error);
-    }
-    await current.finish();
-    outcomes.push(...current.outcomes);
-    merged.decisions = true;
-    if (current.runError) runError ??= current.runError;
-    // Not one status came back: DRS is unreachable for us, which is a run-level failure.
-    if (read && read.items.length === 0 && read.failures.length > 0) runError ??= toRunError(read.failures[0]?.error);
-    log?.info({ runId, read: current.read, retried: current.allowed.length }, 'status read and retries done');
-
-    const verifyAfterMs = config.verifyAfterMs;
-    if (verifyAfterMs !== undefined && !config.dryRun) {
-      const verified = await verifyRetried(current.retryOutcomes, context.drs, { verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
-      if (verified.skipped) log?.warn({ runId, reason: verified.skipped }, 'verification skipped');
-      outcomes.push(...verified.outcomes);
-    } else {
-      outcomes.push(...current.retryOutcomes);
-    }
-    merged.retries = true;
-    return finish();
+    return report(context.projectId, await retryProject(run, context, configured));
   } catch (error) {
-    // The ledger failed: without it the budget and the lease cannot be kept, so stop here. What
-    // was decided or sent before still gets its outcome.
-    runError ??= toRunError(error);
-    if (pipeline && !merged.decisions) outcomes.push(...pipeline.outcomes);
-    if (pipeline && !merged.retries) outcomes.push(...pipeline.retryOutcomes);
-    return finish();
+    // A bug, not DRS or ledger trouble (the steps report those): the jobs are left for the next run.
+    return report(context.projectId, { targets: configured, outcomes: [], error: toRunError(error) });
   } finally {
-    if (!config.dryRun) await ledger.releaseLease(state.projectId, runId).catch((error: unknown) => log?.warn({ runId, error: toRunError(error) }, 'could not release the run lease; it expires by itself'));
+    if (!config.dryRun) {
+      await run.ledger.releaseLease(context.projectId, run.runId).catch((error: unknown) =>
+        run.log?.warn({ runId: run.runId, error: toRunError(error) }, 'could not release the run lease; it expires by itself'));
+    }
   }
+}
+
+/** Takes the project's run lease; says why the run must stop if it cannot. A dry run changes nothing, so it needs none. */
+async function takeLease(run: Run, projectId: string): Promise<Pick<Settled, 'error' | 'why'> | undefined> {
+  if (run.config.dryRun) return undefined;
+  const remainingMs = run.deadline.remainingMs();
+  const budgetMs = Number.isFinite(remainingMs) ? remainingMs : DEFAULT_LEASE_BUDGET_MS;
+  try {
+    const lease = await run.ledger.acquireLease(projectId, run.runId, run.clock(), budgetMs + LEASE_MARGIN_MS);
+    if (lease.acquired) return undefined;
+    run.log?.warn({ runId: run.runId, heldBy: lease.heldBy }, 'another run holds the lease');
+    return { why: `another run holds the lease until ${new Date(lease.heldUntil).toISOString()}` };
+  } catch (error) {
+    return { error: toRunError(error) };
+  }
+}
+
+/** Discovery, the pipeline and verification, for a connected run that holds the lease. */
+async function retryProject(run: Run, context: RunContext, configured: string[]): Promise<Settled> {
+  const { config, deps, runId, log } = run;
+  const discovered = await discover(config, context.drs, configured, log, runId);
+  const targets = discovered.targets;
+  // A failed discovery still lets the configured jobs be handled; the report says it failed.
+  const discoveryError = discovered.error === undefined ? undefined : toRunError(discovered.error);
+  if (discovered.error instanceof AuthError) return { targets, outcomes: [], error: discoveryError };
+
+  const pipeline = new RetryPipeline({
+    drs: context.drs,
+    retryStatuses: new Set(config.retryStatuses),
+    batchSize: config.batchSize,
+    reEditAll: config.reEdit,
+    dryRun: config.dryRun,
+    parents: discovered.parents,
+    session: new LedgerSession(run.ledger, context.projectId, config.ledger, run.clock, config.dryRun),
+    onProgress: deps.onProgress && ((progress) => deps.onProgress?.({ ...progress, requested: targets.length })),
+  });
+  const result = await pipeline.run(targets);
+  const error = discoveryError ?? result.runError;
+  // Without the ledger the budget and the lease cannot be kept: stop; what was settled is kept.
+  if (result.ledgerFailed) return { targets, outcomes: result.outcomes, labels: result.labels, error };
+  log?.info({ runId, read: result.read, retried: result.sent }, 'status read and retries done');
+  return { targets, outcomes: await verify(run, context.drs, result.outcomes), labels: result.labels, error };
+}
+
+/** With DRS_VERIFY_AFTER_MS: re-reads the retried jobs once, after the wait. */
+async function verify(run: Run, drs: DrsPort, outcomes: JobOutcome[]): Promise<JobOutcome[]> {
+  const { config, deadline, deps } = run;
+  if (config.verifyAfterMs === undefined || config.dryRun) return outcomes;
+  const verified = await verifyRetried(outcomes, drs, { verifyAfterMs: config.verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
+  if (verified.skipped) run.log?.warn({ runId: run.runId, reason: verified.skipped }, 'verification skipped');
+  return verified.outcomes;
+}
+
+/** The report: every job the run did not get to is `deferred`, with the reason it stopped. */
+function finishReport(run: Run, startedAt: number, projectId: string, settled: Settled): Report {
+  const done = new Set(settled.outcomes.map((o) => o.jobId));
+  const reason = `not attempted: ${settled.error?.message ?? settled.why ?? 'the run stopped early'}`;
+  const unsettled = settled.targets.filter((jobId) => !done.has(jobId)).map((jobId): JobOutcome => ({ jobId, outcome: 'deferred', reason }));
+  return buildReport({
+    runId: run.runId,
+    trigger: run.config.trigger,
+    dryRun: run.config.dryRun,
+    region: run.config.region,
+    projectId,
+    startedAt,
+    finishedAt: run.clock(),
+    requestedIds: settled.targets,
+    outcomes: [...settled.outcomes, ...unsettled],
+    ...(settled.labels ? { labels: settled.labels } : {}),
+    ...(settled.error ? { error: settled.error } : {}),
+  });
 }
 
 /** With DRS_DISCOVER: lists every scenario and adds the tasks in a failed status. */

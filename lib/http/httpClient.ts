@@ -1,5 +1,5 @@
 import { NO_DEADLINE, type Deadline } from '../core/deadline.js';
-import { ApiError, AuthError, DeadlineExceededError } from '../errors.js';
+import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError } from '../errors.js';
 import { parseOtcErrorBody } from './otcErrorBody.js';
 import {
   DEFAULT_RETRY_OPTIONS,
@@ -202,6 +202,8 @@ export class HttpClient {
     const message = `${operation} failed${tries}: ${what}${advice ? `. ${advice}` : ''}`;
     const options = {
       operation,
+      // Named as the budget, so that no caller mistakes it for a network or login problem.
+      ...(budgetSpent ? { code: DEADLINE_EXCEEDED } : {}),
       status: result.status,
       apiCode: body.code ?? result.transportCode,
       apiMessage: body.message,

@@ -1,11 +1,11 @@
-import type { DrsItemResult } from '../errors.js';
+import type { TaskItem } from '../core/outcomes.js';
 
 /** What an OTC error body says, whichever of the documented shapes it came in. */
 export interface OtcErrorBody {
   code?: string;
   message?: string;
   /** Per-item results of a DRS batch call, when the answer carries them (also inside a 400). */
-  results?: DrsItemResult[];
+  results?: TaskItem[];
 }
 
 type Json = Record<string, unknown>;
@@ -35,8 +35,8 @@ export function parseOtcErrorBody(body: unknown): OtcErrorBody {
 }
 
 /** Per-item results of batch-status, batch-detail or batch-retry-task, in one typed shape. */
-export function parseItemResults(items: unknown[]): DrsItemResult[] {
-  const results: DrsItemResult[] = [];
+export function parseItemResults(items: unknown[]): TaskItem[] {
+  const results: TaskItem[] = [];
   for (const item of items) {
     if (!isObject(item)) continue;
     const id = text(item.id);

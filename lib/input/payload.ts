@@ -2,10 +2,10 @@
 // only the handful of schema types used here (about 17 KB instead of 450 KB).
 import * as z from 'zod/mini';
 import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview } from './valueChecks.js';
+import { TRIGGERS, type Trigger } from '../core/report.js';
 import { ConfigError } from '../errors.js';
 
-/** Who started the run. */
-export type Trigger = 'schedule' | 'event' | 'manual';
+export type { Trigger } from '../core/report.js';
 
 /** The fields of CONTRACT §2, validated (all optional). */
 export interface EventPayload {
@@ -25,8 +25,6 @@ export interface RunRequest {
   trigger: Trigger;
   payload: EventPayload;
 }
-
-const TRIGGERS = ['schedule', 'event', 'manual'] as const;
 
 // Strict, so a typo such as "dryrun" is an error instead of a silent real retry.
 export const payloadSchema = z.strictObject({

@@ -124,22 +124,18 @@ export class DynamoLedger implements RetryLedger {
 
   async acquireLease(projectId: string, runId: string, now: number, ttlMs: number): Promise<LeaseResult> {
     const expiresAtMs = now + ttlMs;
-    try {
-      await this.call('take the run lease', () =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: { pk: { S: leaseKey(projectId) }, runId: { S: runId }, expiresAtMs: num(expiresAtMs), expiresAt: num(Math.ceil(expiresAtMs / 1000)) },
-            // TTL deletes lazily (up to days later), so an expired lease is checked here too.
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR runId = :runId',
-            ExpressionAttributeValues: { ':now': num(now), ':runId': { S: runId } },
-          }),
-        ),
-      );
-      return { acquired: true };
-    } catch (error) {
-      if (!(error instanceof LedgerError && error.cause instanceof ConditionalCheckFailedException)) throw error;
-    }
+    const taken = await this.conditional('take the run lease', () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { pk: { S: leaseKey(projectId) }, runId: { S: runId }, expiresAtMs: num(expiresAtMs), expiresAt: num(Math.ceil(expiresAtMs / 1000)) },
+          // TTL deletes lazily (up to days later), so an expired lease is checked here too.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR runId = :runId',
+          ExpressionAttributeValues: { ':now': num(now), ':runId': { S: runId } },
+        }),
+      ),
+    );
+    if (taken) return { acquired: true };
     const held = await this.call('read the run lease', () =>
       this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: { S: leaseKey(projectId) } }, ConsistentRead: true })),
     );
@@ -147,21 +143,17 @@ export class DynamoLedger implements RetryLedger {
   }
 
   async releaseLease(projectId: string, runId: string): Promise<void> {
-    try {
-      await this.call('release the run lease', () =>
-        this.client.send(
-          new DeleteItemCommand({
-            TableName: this.table,
-            Key: { pk: { S: leaseKey(projectId) } },
-            ConditionExpression: 'runId = :runId',
-            ExpressionAttributeValues: { ':runId': { S: runId } },
-          }),
-        ),
-      );
-    } catch (error) {
-      // Another run took the lease after ours expired: it is theirs now, nothing to release.
-      if (!(error instanceof LedgerError && error.cause instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // A failed condition means another run took the lease after ours expired: it is theirs now.
+    await this.conditional('release the run lease', () =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: leaseKey(projectId) } },
+          ConditionExpression: 'runId = :runId',
+          ExpressionAttributeValues: { ':runId': { S: runId } },
+        }),
+      ),
+    );
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
@@ -176,6 +168,19 @@ export class DynamoLedger implements RetryLedger {
         pending = answer.UnprocessedItems?.[this.table] ?? [];
       }
     }
+  }
+
+  /** A conditional write: false when its condition did not hold, which is an answer, not an error. */
+  private conditional(what: string, send: () => Promise<unknown>): Promise<boolean> {
+    return this.call(what, async () => {
+      try {
+        await send();
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    });
   }
 
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {

@@ -30,8 +30,8 @@ function describeApiError(error: ApiError): string {
   let what: string;
   if (error.status === 0) {
     // The transport code is all that is kept of a network failure: its message could name the URL.
-    const code = /\((E[A-Z0-9_]+)\)/.exec(error.message)?.[1] ?? error.apiCode ?? 'network error';
-    what = code === 'ETIMEDOUT' || code === 'ECONNABORTED' ? 'timed out' : `no answer (${code})`;
+    const code = error.apiCode ?? 'network error';
+    what = code === 'ETIMEDOUT' ? 'timed out' : `no answer (${code})`;
   } else if (error.apiCode !== undefined && !/^HTTP_/.test(error.apiCode)) {
     what = clip([error.apiCode, error.apiMessage].filter(Boolean).join(' '), MAX_DETAIL);
   } else {
