@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import packageJson from '../package.json' with { type: 'json' };
 import { createDeadline, exitCodeOf, renderReportText, runAndNotify, type RunProgress } from '../lib/engine/index.js';
 import { ConfigError, messageOf } from '../lib/errors.js';
-import { loadConfig, normaliseEvent, parseEventFile, type RunRequest } from '../lib/input/index.js';
+import { checkSomethingToDo, loadConfig, normaliseEvent, parseEventFile, type RunRequest } from '../lib/input/index.js';
 import { createLogger } from '../lib/log.js';
 import { parseCommandLine, USAGE } from './commandLine.js';
 
@@ -61,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${packageJson.version}\n`);
       return 0;
     }
-    config = loadConfig(process.env, readRequest(command.eventPath), command.overrides);
+    const request = readRequest(command.eventPath);
+    config = loadConfig(process.env, request, command.overrides);
+    checkSomethingToDo(config, request);
     logger.level = config.logLevel ?? (stderrIsTerminal ? 'warn' : 'info');
   } catch (error) {
     if (error instanceof ConfigError) {

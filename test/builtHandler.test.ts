@@ -48,6 +48,12 @@ describe('the built Lambda handler and LOG_LEVEL', () => {
     expect(reports[0]).toMatchObject({ report: { summary: { requested: 1, retried: 1 } } });
   });
 
+  it('a schedule with no job IDs and no discovery fails with a ConfigError naming the three ways to give jobs', async () => {
+    const { stderr } = await invokeBuilt({ trigger: 'schedule' }, {});
+    expect(stderr).toMatch(/^THROWN ConfigError: nothing to do: no job IDs were given and discovery is off\. Give jobs in one of three ways: DRS_JOB_IDS, /);
+    expect(emulator.log.entries).toEqual([]);
+  });
+
   it('LOG_LEVEL=bogus loads, then refuses the run with a ConfigError naming the levels', async () => {
     const { stdout, stderr } = await invokeBuilt({ jobIds: [demo('fullTransferFailed')] }, { LOG_LEVEL: 'bogus' });
     expect(stderr).toBe('THROWN ConfigError: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "bogus")\n');

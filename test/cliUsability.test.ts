@@ -95,6 +95,25 @@ describe('mistakes get our own message, exit 2 and no request', () => {
 });
 
 describe('giving jobs', () => {
+  it('no job IDs and no discovery is a configuration error naming the three ways to give jobs', async () => {
+    const result = await runCli(['--format', 'text']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'drs-auto-retry: nothing to do: no job IDs were given and discovery is off. Give jobs in one of three ways: DRS_JOB_IDS, '
+        + 'the event\'s jobIds (on the command line: --job or --event), or DRS_DISCOVER=true (--discover)\n',
+    );
+    expect(emulator.log.entries).toEqual([]);
+  });
+
+  it('an event whose own list is empty asked for nothing on purpose: exit 0', async () => {
+    const empty = await runCli(['--event', '-'], {}, '{"jobIds": []}');
+    const discovering = await runCli(['--event', '-', '--dry-run'], { DRS_DISCOVER: 'true' }, '{"jobIds": []}');
+    expect(empty.code).toBe(0);
+    expect(reportOf(empty).summary.requested).toBe(0);
+    expect(discovering.code).toBe(1);
+    expect(reportOf(discovering).summary.would_retry).toBeGreaterThan(0);
+  });
+
   it('--job splits at commas and spaces and trims, like DRS_JOB_IDS', async () => {
     const result = await runCli(['--dry-run', '--job', ` ${demo('fullTransferFailed')} `, '--job', `${demo('createFailed')},${demo('healthyIncre')}`]);
     expect(reportOf(result).jobs.map((job) => job.jobId)).toEqual([demo('fullTransferFailed'), demo('createFailed'), demo('healthyIncre')]);

@@ -16,6 +16,17 @@ const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', 
 const demo = demoJobId;
 
 let emulator: Emulator;
+/** What a prod stage needs at the least: a project and whom to log in as (the password is the secret's). */
+const PROD_PARAMS = ['--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=osUsername=drs-bot', '--param=osUserDomainName=OTC-EU-DE-00000000001'];
+
+/** The function's environment in a packaged template. */
+function packagedEnvironment(out: string): Record<string, string> {
+  const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties: { Environment?: { Variables: Record<string, string> } } }>;
+  };
+  const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+  return fn?.Properties.Environment?.Variables ?? {};
+}
 
 async function serverless(args: string[], env: Record<string, string> = {}) {
   const result = await run(SERVERLESS, args, {
@@ -82,7 +93,7 @@ describe('serverless package (offline, no credentials)', () => {
     const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
 
     // Act
-    const result = await serverless(['package', '--stage', 'prod', '--package', out]);
+    const result = await serverless(['package', '--stage', 'prod', '--package', out, ...PROD_PARAMS]);
 
     // Assess
     expect(result.failed).toBe(false);
@@ -135,3 +146,34 @@ describe('serverless package (offline, no credentials)', () => {
   });
 });
 
+describe('stage params (offline)', () => {
+  it('credentials: aksk resolves the secret\'s AK/SK keys and no password', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sls-aksk-'));
+    const result = await serverless(['package', '--stage', 'prod', '--package', out, '--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=credentials=aksk']);
+    expect(result.failed).toBe(false);
+    const env = packagedEnvironment(out);
+    expect(env).toMatchObject({
+      OS_ACCESS_KEY: '{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_ACCESS_KEY}}',
+      OS_SECRET_KEY: '{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_SECRET_KEY}}',
+    });
+    expect(JSON.stringify(env)).not.toContain('OS_PASSWORD}}');
+    expect(env.OS_PASSWORD ?? '').toBe('');
+  });
+
+  it.each([
+    ['no project and no user', [], /"prod" stage has no project and no user for its password, so every run would fail\. Set under params\.prod in serverless\.yml: osProjectId.*osUsername and osUserDomainName/s],
+    ['no credentials', ['--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=credentials=none'], /"prod" stage has no credentials.*credentials: password, aksk or token/s],
+  ])('refuses to package a stage with %s, naming the params, before writing anything', async (_what, params, message) => {
+    const out = mkdtempSync(join(tmpdir(), 'sls-empty-'));
+    const result = await serverless(['package', '--stage', 'prod', '--package', out, ...params]);
+    expect(result.failed).toBe(true);
+    expect(result.stdout + result.stderr).toMatch(message);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('says that invoke local on a deployable stage runs on that stage\'s params, not on the shell', async () => {
+    const result = await serverless(['invoke', 'local', '-f', 'autoRetry', '-p', 'events/manual.json'], emulatorEnv(emulator));
+    expect(result.stdout + result.stderr).toMatch(/invoke local runs on the "dev" stage's params from serverless\.yml, not on your shell's variables\. To run on your shell's variables, use --stage local \(npm run invoke\)/);
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+});

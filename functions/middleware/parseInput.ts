@@ -2,7 +2,7 @@
  * The event and the settings into one validated RunConfig before the handler runs. A bad
  * input is thrown as a ConfigError (the errors middleware logs it, once) and nothing is sent.
  */
-import { loadConfig, normaliseEvent } from '../../lib/input/index.js';
+import { checkSomethingToDo, loadConfig, normaliseEvent } from '../../lib/input/index.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
 
 type Env = Record<string, string | undefined>;
@@ -23,7 +23,10 @@ export function parseInput<TContext extends object>(opts: ParseInputOptions<TCon
 
   return {
     before(request) {
-      request.context.config = loadConfig(options.settings(request.context), normaliseEvent(request.event));
+      const runRequest = normaliseEvent(request.event);
+      const config = loadConfig(options.settings(request.context), runRequest);
+      checkSomethingToDo(config, runRequest);
+      request.context.config = config;
     },
   };
 }

@@ -104,6 +104,8 @@ export function loadConfig(env: Env, request: RunRequest, cli: CliOverrides = {}
   const integer = (key: 'batchSize' | 'concurrency', flag: string, name: string) =>
     pickInteger([[cli[key], flag], [payload[key], `event.${key}`]], env, name, LIMITS[key]) ?? LIMITS[key].default;
   const deadlineMs = pickInteger([[cli.deadlineMs, '--deadline-ms']], env, 'DRS_DEADLINE_MS', LIMITS.deadlineMs);
+  const jobIds = collectJobIds(env, request, cli);
+  const discover = cli.discover ?? payload.discover ?? readBoolean(env, 'DRS_DISCOVER') ?? false;
   return {
     trigger: request.trigger,
     region,
@@ -113,8 +115,8 @@ export function loadConfig(env: Env, request: RunRequest, cli: CliOverrides = {}
     authUrl: endpoint('OS_AUTH_URL', 'base', `https://iam.${region}.otc.t-systems.com/v3`),
     drsEndpoint: endpoint('DRS_ENDPOINT', 'origin', `https://drs.${region}.otc.t-systems.com`),
     smnEndpoint: endpoint('SMN_ENDPOINT', 'origin', `https://smn.${region}.otc.t-systems.com`),
-    jobIds: collectJobIds(env, request, cli),
-    discover: cli.discover ?? payload.discover ?? readBoolean(env, 'DRS_DISCOVER') ?? false,
+    jobIds,
+    discover,
     retryStatuses: payload.retryStatuses !== undefined ? checkRetryStatuses(payload.retryStatuses, 'event.retryStatuses')
       : checkRetryStatuses(envStatuses?.split(',') ?? DEFAULT_RETRY_STATUSES, 'DRS_RETRY_STATUSES'),
     batchSize: integer('batchSize', '--batch-size', 'DRS_BATCH_SIZE'),
