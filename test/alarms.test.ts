@@ -23,7 +23,9 @@ interface Template {
 /** `serverless package` (offline, no credentials), and the CloudFormation template it wrote. */
 async function packagedTemplate(args: string[] = []): Promise<Template> {
   const out = mkdtempSync(join(tmpdir(), 'sls-alarms-'));
-  await run(SERVERLESS, ['package', '--stage', 'prod', '--package', out, ...args], {
+  // A prod stage must name a project and whom to log in as, or package refuses it.
+  const stage = ['--param', 'osProjectId=0123456789abcdef0123456789abcdef', '--param', 'osUsername=drs-bot', '--param', 'osUserDomainName=OTC-EU-DE-00000000001'];
+  await run(SERVERLESS, ['package', '--stage', 'prod', '--package', out, ...stage, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'sls-home-')), ...QUIET },
     timeout: 120_000,
   });
