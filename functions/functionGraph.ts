@@ -15,7 +15,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { FUNCTIONGRAPH_LOG_LINE_BYTES, runAndNotify, type Report } from '../lib/engine/index.js';
 import { ConfigError } from '../lib/errors.js';
 import type { Env } from '../lib/input/settingsSource.js';
-import { functionGraphSettings, type FunctionGraphSettingsContext } from '../lib/input/functionGraphSettings.js';
+import { functionGraphSettings, type CredentialOrigin, type FunctionGraphSettingsContext } from '../lib/input/functionGraphSettings.js';
 import { createLogger } from '../lib/log.js';
 import { bindLogger } from './middleware/bindLogger.js';
 import type { InvocationState } from './middleware/invocation.js';
@@ -31,12 +31,16 @@ export interface FunctionGraphContext extends FunctionGraphSettingsContext {
   getFunctionName?(): string;
 }
 
-type InvocationContext = FunctionGraphContext & Partial<InvocationState>;
+type InvocationContext = FunctionGraphContext & Partial<InvocationState> & {
+  /** Where this run's credentials come from (set with the settings, logged by the handler). */
+  credentials?: CredentialOrigin;
+};
 
-// The logger exists before the first invocation, so its level comes from the process environment.
+// Made before the first invocation, from the process environment; LOG_LEVEL in user data is
+// applied to each invocation's child logger once the settings are read.
 const logger = createLogger({ fd: 1, level: process.env.LOG_LEVEL || 'info' });
 
-/** The invocation's settings, and which credentials they hold (logged, never the values). */
+/** The invocation's settings; which credentials they hold is noted for the log, never the values. */
 function settingsOf(context: InvocationContext): Env {
   const { env, credentials } = functionGraphSettings(context);
   if (credentials === 'none') {
@@ -44,13 +48,16 @@ function settingsOf(context: InvocationContext): Env {
       + 'to reach FunctionGraph), or set OS_AUTH_TOKEN, OS_ACCESS_KEY and OS_SECRET_KEY, or OS_USERNAME, OS_PASSWORD '
       + 'and OS_USER_DOMAIN_NAME as encrypted user data', { field: 'auth' });
   }
-  context.logger?.info({ credentials }, 'credentials of this run');
+  context.credentials = credentials;
   return env;
 }
 
 async function functionGraph(_event: unknown, context: InvocationContext): Promise<Report> {
   // Set by the middlewares below, before the handler runs.
-  const { config, deadline, logger: log, runId } = context as FunctionGraphContext & InvocationState;
+  const { config, deadline, logger: log, runId, credentials } = context as InvocationContext & InvocationState;
+  // The bound logger is pino's child, whose level can be set per invocation.
+  if (config.logLevel !== undefined) (log as InvocationState['logger'] & { level: string }).level = config.logLevel;
+  log.info({ credentials }, 'credentials of this run');
   const report = await runAndNotify(config, {
     deadline,
     logger: log,

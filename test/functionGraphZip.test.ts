@@ -132,6 +132,7 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(run.error).toBeUndefined();
     expect(run.report?.projectId).toBe(DEFAULT_PROJECT.id);
     expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'retried', [demoJobId('createFailed')]: 'needs_attention' });
+    expect(run.stdout.some((line) => line.includes('"credentials":"agency AK/SK + security token"'))).toBe(true);
     expect(drsCalls().length).toBeGreaterThan(0);
     for (const call of drsCalls()) {
       expect({ auth: call.auth, accessKey: call.accessKey, securityToken: call.securityToken, status: call.status })
@@ -166,6 +167,7 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
       OS_PROJECT_ID: DEFAULT_PROJECT.id,
       DRS_JOB_IDS: `${demoJobId('fullTransferFailed')} ${demoJobId('healthyIncre')}`,
       DRS_DRY_RUN: 'true',
+      LOG_LEVEL: 'warn',
     };
 
     // Act
@@ -179,6 +181,9 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'would_retry', [demoJobId('healthyIncre')]: 'skipped' });
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
     expect(drsCalls().map((call) => [call.accessKey, call.securityToken])).toEqual(drsCalls().map(() => [DEFAULT_ACCESS_KEY.ak, undefined]));
+    // LOG_LEVEL=warn from user data: the report is the only info line
+    expect(run.stdout.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => line.level === 'info'))
+      .toEqual([expect.objectContaining({ msg: 'drs-auto-retry report' })]);
     expectCleanOutput(run, [AGENCY_KEY.sk]);
   });
 
