@@ -1,6 +1,6 @@
 /**
  * The CLI face: argv + env → the same run as the function → the report on stdout, logs on
- * stderr, and the exit status of CONTRACT §4.
+ * stderr, and the exit status of README "Running it by hand".
  */
 import { readFileSync } from 'node:fs';
 import packageJson from '../package.json' with { type: 'json' };

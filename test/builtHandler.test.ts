@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoJobId as demo, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { demoJobId as demo } from './emulator/demoProject.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /** The built Lambda bundle, loaded and invoked in a fresh node as the Lambda runtime would. */
 const BUNDLE = join(process.cwd(), 'dist', 'autoRetry.cjs');
@@ -15,7 +15,6 @@ handler(JSON.parse(process.argv[2]), context).then(
   (error) => process.stderr.write('THROWN ' + error.name + ': ' + error.message + '\\n'),
 );`;
 
-let emulator: Emulator;
 
 function invokeBuilt(event: unknown, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -33,11 +32,7 @@ function invokeBuilt(event: unknown, env: Record<string, string>): Promise<{ std
 
 const logLines = (stdout: string) => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 describe('the built Lambda handler and LOG_LEVEL', () => {
   it.each(['warn', 'error', 'silent'])('LOG_LEVEL=%s still logs the report', async (level) => {

@@ -2,14 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
 import { CLI, runCli as runBuiltCli, type CliResult } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
-let emulator: Emulator;
 const demo = demoJobId;
 
 /** The CLI against the emulator, with the given credentials and extra variables. */
@@ -19,11 +18,7 @@ function runCli(args: string[], options: { env?: Record<string, string>; auth?: 
 
 const drsCalls = () => emulator.log.entries.filter((e) => e.route !== 'token');
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 describe('drs-auto-retry CLI', () => {
   it('exits 0 when every job is retried or skipped, with the JSON report on stdout', async () => {

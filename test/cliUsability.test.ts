@@ -2,16 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { demoJobId as demo, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId as demo } from './emulator/demoProject.js';
 import { CLI, runCli as runBuiltCli, type CliResult } from './support/cli.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /** What a person meets at the command line: help, mistakes, input files, the text report, a terminal. */
 
-let emulator: Emulator;
 
 function runCli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliResult> {
   return runBuiltCli(args, { ...emulatorEnv(emulator), ...env }, stdin);
@@ -39,11 +38,7 @@ function tempFile(name: string, text: string): string {
 
 const reportOf = (result: CliResult) => JSON.parse(result.stdout) as Report;
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 describe('help and version', () => {
   it.each([['-h'], ['--help', '--format', 'xml'], ['--frobnicate', '--help'], ['--batch-size', 'x', '-h']])(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CliOverrides, describeConfig, loadConfig } from '../lib/input/config.js';
+import { type CliOverrides, loadConfig } from '../lib/input/config.js';
 import { LIMITS } from '../lib/input/valueChecks.js';
 import { DEFAULT_RETRY_STATUSES, FAILED_STATUSES, NEVER_RETRY_STATUSES, RETRYABLE_STATUSES } from '../lib/core/taskStatuses.js';
 import { catchConfigError } from './support/catchConfigError.js';
@@ -390,28 +390,5 @@ describe('secrets stay out of errors and logs', () => {
     // Assess
     for (const message of messages) for (const secret of secretValues) expect(message).not.toContain(secret);
     for (const message of messages) expect(message).not.toContain('hush');
-  });
-
-  it('describeConfig shows the auth kind, counts and sink names, never credentials or webhook URLs', () => {
-    // Prepare
-    const env = {
-      ...AKSK_ENV,
-      DRS_JOB_IDS: 'a,b,c',
-      NOTIFY_WEBHOOK_URL: `https://hooks.example.com/${SECRETS.SLACK_PATH}`,
-      NOTIFY_WEBHOOK_SECRET: SECRETS.NOTIFY_WEBHOOK_SECRET,
-      NOTIFY_SLACK_WEBHOOK_URL: `https://hooks.slack.com/services/${SECRETS.SLACK_PATH}`,
-    };
-    const withToken = { ...TOKEN_ENV, OS_AUTH_TOKEN: SECRETS.OS_AUTH_TOKEN };
-    const withPassword = PASSWORD_ENV;
-
-    // Act
-    const described = [env, withToken, withPassword].map((e) => JSON.stringify(describeConfig(loadConfig(e, manual()))));
-
-    // Assess
-    for (const text of described) expect(text).not.toContain('hush');
-    for (const text of described) expect(text).not.toContain('aHVzaC13aC1rZXk');
-    expect(JSON.parse(described[0] ?? '{}')).toMatchObject({
-      auth: 'aksk', jobIds: 3, batchSize: 10, concurrency: 2, notify: { on: 'problems', sinks: ['webhook', 'slack'], signed: true },
-    });
   });
 });

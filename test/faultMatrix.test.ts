@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../lib/core/report.js';
-import { demoJobId, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator, type FaultKind, type FaultRoute } from './emulator/index.js';
+import { demoJobId, demoTopicUrn } from './emulator/demoProject.js';
+import { type FaultKind, type FaultRoute } from './emulator/index.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { runAgainst } from './support/runAgainst.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /**
  * Every fault kind in every DRS/IAM phase, persisting beyond the retry budget, with its
@@ -34,13 +35,8 @@ function expected(fault: Fault, phase: Phase): Expected {
 }
 
 const FAILED_JOB = demoJobId('fullTransferFailed');
-let emulator: Emulator;
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 const cells = FAULTS.flatMap((fault) => (['token', 'status read', 'listing', 'retry'] as Phase[]).map((phase) => [fault, phase, expected(fault, phase)] as const));
 

@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, startEmulator, type Emulator, type EmulatorAccessKey } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
+import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, type EmulatorAccessKey } from './emulator/index.js';
 import { issueToken } from './emulator/testClient.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { startPostgres, type LocalPostgres } from './support/postgres.js';
 import { readZip } from './support/zipReader.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /**
  * The built zip on FunctionGraph's own Node (README "Deploying on FunctionGraph"): unpacked,
@@ -48,7 +49,6 @@ interface InvokeOptions {
   timeoutSeconds?: number;
 }
 
-let emulator: Emulator;
 let work: string;
 let indexJs: string;
 
@@ -108,11 +108,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-beforeEach(async () => {
-  emulator = await startEmulator({ accessKeys: [AGENCY_KEY] });
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator({ accessKeys: [AGENCY_KEY] });
 
 describe('the FunctionGraph zip on Node 20.15.1', () => {
   it('(a) signs with the agency AK/SK and its security token, in the function\'s project', async () => {

@@ -4,11 +4,10 @@ import type { Context } from 'aws-lambda';
 import { handler, RunFailedError } from '../functions/autoRetry.js';
 import type { Report } from '../lib/core/report.js';
 import { ConfigError } from '../lib/errors.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
-let emulator: Emulator;
 const savedEnv = { ...process.env };
 const demo = demoJobId;
 const event = (file: string): unknown => JSON.parse(readFileSync(`events/${file}`, 'utf8'));
@@ -27,14 +26,12 @@ async function invoke(payload: unknown, ctx = context()): Promise<Report> {
   return report;
 }
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
+useDemoEmulator();
+beforeEach(() => {
   process.env = { ...savedEnv, ...emulatorEnv(emulator) };
 });
-afterEach(async () => {
+afterEach(() => {
   process.env = { ...savedEnv };
-  await emulator.close();
 });
 
 describe('Lambda handler (middy)', () => {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OUTCOMES, type JobOutcome } from '../lib/core/outcomes.js';
 import { reportInvariantProblems, type Report } from '../lib/core/report.js';
 import { LAMBDA_LOG_LINE_BYTES, REPORT_MESSAGE, REPORT_PART_MESSAGE } from '../lib/engine/reportLog.js';
 import { OUTCOME_METRICS } from '../functions/middleware/reportMetrics.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
 import { invokeBuilt, type BuiltInvocation } from './support/builtHandler.js';
 import { runCli } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 const demo = demoJobId;
 const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e812345678';
@@ -25,12 +25,7 @@ function returned(invocation: BuiltInvocation): Report {
   return invocation.result.value;
 }
 
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 describe('the built Lambda handler (dist/autoRetry.cjs in a fresh process)', () => {
   it('returns its report, with deferred jobs, within 20 s left although DRS_DEADLINE_MS is 600000 and DRS is slow', async () => {

@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
 import { loadConfig } from '../lib/input/config.js';
 import { normaliseEvent } from '../lib/input/events.js';
 import { PostgresLedger } from '../lib/ledger/postgresLedger.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
 import { catchConfigError } from './support/catchConfigError.js';
 import { runCli, type CliResult } from './support/cli.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
 import { startPostgres, type LocalPostgres } from './support/postgres.js';
 import { outcomesOf, runAgainst } from './support/runAgainst.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /** The PostgreSQL ledger in whole runs: the built CLI and Lambda bundle, against a real server. */
 const JOB = demoJobId('increTransferFailed');
@@ -20,19 +20,16 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-11-27T03:00:00Z');
 
 let postgres: LocalPostgres;
-let emulator: Emulator;
 let url: string;
 
 beforeAll(async () => {
   postgres = await startPostgres();
 });
 afterAll(() => postgres.close());
+useDemoEmulator();
 beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
   url = await postgres.freshDatabase();
 });
-afterEach(() => emulator.close());
 
 const databaseOf = (ledgerUrl: string) => new URL(ledgerUrl).pathname.slice(1);
 const failAgain = (id = JOB) => emulator.setStatus(id, 'INCRE_TRANSFER_FAILED');

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../lib/core/report.js';
 import { DynamoLedger } from '../lib/ledger/dynamoLedger.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
 import { runCli } from './support/cli.js';
 import { startDynalite, type LocalDynamo } from './support/dynalite.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
 import { outcomesOf, runAgainst } from './support/runAgainst.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /** Budget, escalation, lease and verification across runs, against a real DynamoDB-compatible server. */
 const JOB = demoJobId('increTransferFailed');
@@ -15,7 +15,6 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-11-27T03:00:00Z');
 
 let dynamo: LocalDynamo;
-let emulator: Emulator;
 let ledger: DynamoLedger;
 let now = T0;
 const clock = () => now;
@@ -24,15 +23,13 @@ beforeAll(async () => {
   dynamo = await startDynalite();
 });
 afterAll(() => dynamo.close());
+useDemoEmulator();
 beforeEach(async () => {
   now = T0;
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
   const table = `ledger-${Math.random().toString(36).slice(2, 10)}`;
   await dynamo.createLedgerTable(table);
   ledger = new DynamoLedger({ table, client: dynamo.client, clock });
 });
-afterEach(() => emulator.close());
 
 const run = (extra: { env?: Record<string, string>; jobIds?: string[]; sleep?: (ms: number) => Promise<void>; runId?: string } = {}) =>
   runAgainst(emulator, {

@@ -1,17 +1,16 @@
 import { Webhook } from 'standardwebhooks';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { demoJobId, demoTopicUrn, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId, demoTopicUrn } from './emulator/demoProject.js';
 import { startReceiver, type Answer, type Receiver } from './fixtures/receiver.js';
 import { runCli as runBuiltCli } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /** The sinks wired into the real CLI: what reaches them, and that a broken one changes nothing. */
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const demo = demoJobId;
 
-let emulator: Emulator;
 let receivers: Receiver[] = [];
 
 async function receiver(answer: Answer): Promise<Receiver> {
@@ -22,14 +21,10 @@ async function receiver(answer: Answer): Promise<Receiver> {
 
 const runCli = (args: string[], env: Record<string, string>) => runBuiltCli(args, { ...emulatorEnv(emulator), ...env });
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
+useDemoEmulator();
 afterEach(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   receivers = [];
-  await emulator.close();
 });
 
 describe('notification sinks through the CLI', () => {

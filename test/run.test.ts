@@ -1,20 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reportInvariantProblems } from '../lib/core/report.js';
-import { DEMO_JOBS, demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { DEMO_JOBS, demoJobId } from './emulator/demoProject.js';
 import { outcomesOf, runAgainst } from './support/runAgainst.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
-let emulator: Emulator;
 const demo = demoJobId;
 const ALL_DEMO = () => DEMO_JOBS.map((j) => j.id);
 const UNKNOWN = '00000000-dead-4bee-8f00-000000000jb101';
 const id = (n: number) => `${String(n).padStart(8, '0')}-5555-4666-8777-888888888jb101`;
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 describe('a run over the demo project', () => {
   it('gives every job exactly one definite outcome', async () => {

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { demoJobId, seedDemoProject } from './emulator/demoProject.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { demoJobId } from './emulator/demoProject.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 const run = promisify(execFile);
 const SERVERLESS = join(process.cwd(), 'node_modules', '.bin', 'serverless');
@@ -15,7 +15,6 @@ const SERVERLESS = join(process.cwd(), 'node_modules', '.bin', 'serverless');
 const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' };
 const demo = demoJobId;
 
-let emulator: Emulator;
 /** What a prod stage needs at the least: a project and whom to log in as (the password is the secret's). */
 const PROD_PARAMS = ['--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=osUsername=drs-bot', '--param=osUserDomainName=OTC-EU-DE-00000000001'];
 
@@ -43,11 +42,7 @@ function returnedReport(stdout: string): Report {
   return JSON.parse(stdout.slice(start === -1 ? stdout.indexOf('{\n') : start + 1)) as Report;
 }
 
-beforeEach(async () => {
-  emulator = await startEmulator();
-  seedDemoProject(emulator);
-});
-afterEach(() => emulator.close());
+useDemoEmulator();
 
 describe('serverless invoke local (the built handler, real CLI)', () => {
   it('runs events/manual.json against DRS', async () => {

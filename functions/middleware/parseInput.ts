@@ -9,7 +9,7 @@ type Env = Record<string, string | undefined>;
 
 export interface ParseInputOptions<TContext extends object> {
   /**
-   * The settings of this invocation, by CONTRACT name. Default: `process.env`. FunctionGraph
+   * The settings of this invocation, by the names of README "Configuration". Default: `process.env`. FunctionGraph
    * reads `context.getUserData(NAME)` first.
    */
   settings?: (context: TContext) => Env;

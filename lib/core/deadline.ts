@@ -1,7 +1,7 @@
 /**
  * The run's time budget. Every request asks it before starting and cuts its timeout to what is
- * left, so that no request starts, or waits, past the end of the budget (CONTRACT §1,
- * DRS_DEADLINE_MS). The clock is injected so tests can move time by hand.
+ * left, so that no request starts, or waits, past the end of the budget (README
+ * "Configuration", DRS_DEADLINE_MS). The clock is injected so tests can move time by hand.
  */
 export interface Deadline {
   /** Milliseconds left; `Infinity` when the run has no budget. Never negative. */

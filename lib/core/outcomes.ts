@@ -1,5 +1,5 @@
 /**
- * What happened to each job: the outcome vocabulary of the report (CONTRACT §3). Every
+ * What happened to each job: the outcome vocabulary of the report (README "What happens to each job"). Every
  * requested job ends with exactly one of these.
  */
 export const OUTCOMES = [

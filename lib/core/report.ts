@@ -22,7 +22,7 @@ export interface RunError {
   message: string;
 }
 
-/** The one structured report of a run (CONTRACT §3, schemaVersion 1). */
+/** The one structured report of a run (README "What happens to each job", schemaVersion 1). */
 export interface Report {
   schemaVersion: 1;
   runId: string;
@@ -139,7 +139,7 @@ export function reportInvariantProblems(report: Report): string[] {
   return problems;
 }
 
-/** CONTRACT §4: 0 all jobs fine, 1 some job needs a look, 3 the run failed as a whole. */
+/** The exit status (README "Running it by hand"): 0 all jobs fine, 1 some job needs a look, 3 the run failed as a whole. */
 export function exitCodeOf(report: Report): 0 | 1 | 3 {
   if (report.error) return 3;
   return report.jobs.every((job) => SUCCESSFUL_OUTCOMES.has(job.outcome)) ? 0 : 1;

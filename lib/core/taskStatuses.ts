@@ -14,7 +14,7 @@ export const FAILED_STATUSES = [
   'CHILD_TRANSFER_FAILED',
 ] as const;
 
-/** Failed statuses that must never be retried: a person must look (CONTRACT §3). */
+/** Failed statuses that must never be retried: a person must look (README "What happens to each job"). */
 export const NEVER_RETRY_STATUSES: ReadonlySet<string> = new Set(['CREATE_FAILED', 'RELEASE_RESOURCE_FAILED']);
 
 /** Failed statuses that DRS_RETRY_STATUSES may list (the safe defaults first). */

@@ -139,18 +139,3 @@ function resolveVerifyAfter(env: Env, deadlineMs: number | undefined): number | 
   }
   return verifyAfterMs;
 }
-
-/** A secret-free view of the config for logs: the auth kind, never credentials; sink names, never their URLs. */
-export function describeConfig(config: RunConfig) {
-  const { auth, notify, jobIds, trigger, region, projectId, projectName, authUrl, drsEndpoint, smnEndpoint } = config;
-  const sinks = (['webhook', 'slack', 'teams', 'smn'] as const).filter((sink) => ({
-    webhook: notify.webhookUrl, slack: notify.slackWebhookUrl, teams: notify.teamsWebhookUrl, smn: notify.smnTopicUrn,
-  })[sink] !== undefined);
-  return {
-    trigger, auth: auth.kind, region, projectId, projectName, authUrl, drsEndpoint, smnEndpoint,
-    jobIds: jobIds.length, discover: config.discover, retryStatuses: config.retryStatuses,
-    batchSize: config.batchSize, concurrency: config.concurrency, dryRun: config.dryRun,
-    timeoutMs: config.timeoutMs, deadlineMs: config.deadlineMs, reEdit: config.reEdit,
-    notify: { on: notify.on, sinks, signed: notify.webhookSecret !== undefined },
-  };
-}

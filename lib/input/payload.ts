@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 
 export type { Trigger } from '../core/report.js';
 
-/** The fields of CONTRACT §2, validated (all optional). */
+/** The fields of README "Event payload", validated (all optional). */
 export interface EventPayload {
   /** From `jobIds` and/or the DRS shape `jobs[].job_id`: de-duplicated, first-seen order. */
   jobIds?: string[];

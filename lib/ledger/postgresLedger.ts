@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { LeaseResult, RetryLedger } from '../engine/ports.js';
 import type { JobRecord } from '../core/retryBudget.js';
+import { messageOf } from '../errors.js';
 import { LedgerError } from './ledgerError.js';
 import { createTableSql, DEFAULT_TABLE, LEASE_KEY, TABLE_NAME_PATTERN } from './postgresSchema.js';
 
@@ -199,7 +200,7 @@ export class PostgresLedger implements RetryLedger {
   /** The driver's or server's reason, with the password masked should any text ever carry it. */
   private reason(error: unknown): string {
     const code = (error as { code?: unknown } | undefined)?.code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     let text = [typeof code === 'string' ? code : undefined, message || undefined].filter(Boolean).join(': ') || 'unknown error';
     for (const secret of this.secrets) text = text.split(secret).join('***');
     return text;

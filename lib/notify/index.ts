@@ -23,7 +23,7 @@ function deliveryOptions(deps: SinkDependencies): DeliveryOptions {
 }
 
 /**
- * Builds one sink per configured target (CONTRACT §5), in the fixed order webhook, Slack, Teams,
+ * Builds one sink per configured target (README "Notifications"), in the fixed order webhook, Slack, Teams,
  * SMN. Each sink has its own HTTP client: its own timeout, and its own retry bound.
  */
 export function createSinks(settings: NotifySettings, deps: SinkDependencies = {}): Sink[] {

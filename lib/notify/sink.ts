@@ -2,7 +2,7 @@ import type { Report } from '../core/report.js';
 import type { RequestAuthorizer } from '../http/httpClient.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 
-/** The sinks of CONTRACT §5, by the name they carry in `report.notifications`. */
+/** The sinks of README "Notifications", by the name they carry in `report.notifications`. */
 export type SinkName = 'webhook' | 'slack' | 'teams' | 'smn';
 
 /** One place a report is sent to. `send` rejects when the report did not get there. */

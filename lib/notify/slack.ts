@@ -2,18 +2,8 @@ import type { KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { createPostingSink } from './delivery.js';
-import {
-  MAX_ERROR_MESSAGE,
-  clip,
-  countsOf,
-  jobDetail,
-  jobsNeedingALook,
-  largestFitting,
-  moreJobs,
-  outcomeLabel,
-  reportTitle,
-  runFacts,
-} from './reportParts.js';
+import { renderChat, type ChatParts } from './chatMessage.js';
+import { clip, jobDetail, outcomeLabel } from './reportParts.js';
 import type { DeliveryOptions, Sink } from './sink.js';
 
 /** What Slack accepts in one message; beyond these it answers 400 (invalid_blocks, msg_blocks_too_long). */
@@ -43,7 +33,6 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 // verbatim: no auto-linking of URLs or channel names that a DRS error message might contain.
 const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
 const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function jobLine(job: JobOutcome): string {
   const detail = jobDetail(job);
@@ -65,27 +54,22 @@ function packLines(lines: readonly string[], max: number): string[] {
   return texts;
 }
 
-function build(report: Report, jobs: readonly JobOutcome[], shown: number): SlackMessage {
-  const title = clip(reportTitle(report), SLACK_LIMITS.headerChars);
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title } }];
-  if (report.error) {
-    const message = escape(clip(report.error.message, MAX_ERROR_MESSAGE));
-    blocks.push(section(`:x: *Run failed* \`${escape(clip(report.error.code, 100))}\`: ${message}`));
-  }
+function build(parts: ChatParts): SlackMessage {
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: clip(parts.title, SLACK_LIMITS.headerChars) } }];
+  if (parts.error) blocks.push(section(`:x: *Run failed* \`${escape(parts.error.code)}\`: ${escape(parts.error.message)}`));
   blocks.push(
-    report.summary.requested > 0
-      ? { type: 'section', fields: countsOf(report).map(([label, count]) => mrkdwn(`*${capitalised(label)}*\n${count}`)) }
+    parts.counts.length > 0
+      ? { type: 'section', fields: parts.counts.map(([label, count]) => mrkdwn(`*${label}*\n${count}`)) }
       : section('No jobs were requested.'),
   );
-  if (jobs.length > 0) {
-    blocks.push(section(`*Jobs that need a look (${jobs.length})*`));
-    for (const text of packLines(jobs.slice(0, shown).map(jobLine), SLACK_LIMITS.sectionChars)) blocks.push(section(text));
-    if (shown < jobs.length) blocks.push(section(`_${moreJobs(jobs.length - shown)}_`));
+  if (parts.needingALook > 0) {
+    blocks.push(section(`*Jobs that need a look (${parts.needingALook})*`));
+    for (const text of packLines(parts.jobs.map(jobLine), SLACK_LIMITS.sectionChars)) blocks.push(section(text));
+    if (parts.more) blocks.push(section(`_${parts.more}_`));
   }
-  const facts = runFacts(report).map(([label, value]) => `${capitalised(label)} *${escape(value)}*`);
+  const facts = parts.facts.map(([label, value]) => `${label} *${escape(value)}*`);
   blocks.push({ type: 'context', elements: [mrkdwn(facts.join(' · '))] });
-  const where = `region ${report.region}, project ${report.projectId}`;
-  return { text: escape(clip(`${reportTitle(report)} (${where})`, SLACK_LIMITS.textChars)), blocks };
+  return { text: escape(clip(`${parts.title} (${parts.where})`, SLACK_LIMITS.textChars)), blocks };
 }
 
 /** Every limit Slack enforces on the blocks we build, checked on the finished message. */
@@ -124,9 +108,7 @@ function fitsSlack(message: SlackMessage): boolean {
  * when the run happened.
  */
 export function renderSlackMessage(report: Report): SlackMessage {
-  const jobs = jobsNeedingALook(report);
-  const shown = largestFitting(jobs.length, (count) => fitsSlack(build(report, jobs, count)));
-  return build(report, jobs, shown);
+  return renderChat(report, build, fitsSlack);
 }
 
 /** Slack incoming webhook: the URL carries the secret, so it never appears in an error. */

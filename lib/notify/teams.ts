@@ -1,19 +1,8 @@
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { createPostingSink } from './delivery.js';
-import {
-  MAX_ERROR_MESSAGE,
-  clip,
-  countsOf,
-  jobDetail,
-  jobsNeedingALook,
-  largestFitting,
-  moreJobs,
-  outcomeLabel,
-  reportTitle,
-  runFacts,
-  utf8Bytes,
-} from './reportParts.js';
+import { renderChat, type ChatParts } from './chatMessage.js';
+import { jobDetail, outcomeLabel, utf8Bytes } from './reportParts.js';
 import type { DeliveryOptions, Sink } from './sink.js';
 
 /** Teams refuses a message whose JSON is larger than 28 KB. */
@@ -55,30 +44,26 @@ const text = (value: string, extra: Omit<Extract<CardElement, { type: 'TextBlock
   wrap: true,
   ...extra,
 });
-const capitalised = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
 
 function jobLine(job: JobOutcome): CardElement {
   const detail = jobDetail(job);
   return text(`**${job.jobId}** · ${outcomeLabel(job.outcome)}${detail ? ` · ${detail}` : ''}`, { spacing: 'None' });
 }
 
-function build(report: Report, jobs: readonly JobOutcome[], shown: number): TeamsMessage {
-  const body: CardElement[] = [text(reportTitle(report), { size: 'Large', weight: 'Bolder' })];
-  if (report.error) {
-    const message = clip(report.error.message, MAX_ERROR_MESSAGE);
-    body.push(text(`Run failed (${clip(report.error.code, 100)}): ${message}`, { color: 'Attention' }));
-  }
+function build(parts: ChatParts): TeamsMessage {
+  const body: CardElement[] = [text(parts.title, { size: 'Large', weight: 'Bolder' })];
+  if (parts.error) body.push(text(`Run failed (${parts.error.code}): ${parts.error.message}`, { color: 'Attention' }));
   body.push(
-    report.summary.requested > 0
-      ? { type: 'FactSet', facts: countsOf(report).map(([label, count]) => ({ title: capitalised(label), value: String(count) })) }
+    parts.counts.length > 0
+      ? { type: 'FactSet', facts: parts.counts.map(([label, count]) => ({ title: label, value: String(count) })) }
       : text('No jobs were requested.'),
   );
-  if (jobs.length > 0) {
-    body.push(text(`Jobs that need a look (${jobs.length})`, { weight: 'Bolder', spacing: 'Medium' }));
-    body.push(...jobs.slice(0, shown).map(jobLine));
-    if (shown < jobs.length) body.push(text(`_${moreJobs(jobs.length - shown)}_`, { isSubtle: true }));
+  if (parts.needingALook > 0) {
+    body.push(text(`Jobs that need a look (${parts.needingALook})`, { weight: 'Bolder', spacing: 'Medium' }));
+    body.push(...parts.jobs.map(jobLine));
+    if (parts.more) body.push(text(`_${parts.more}_`, { isSubtle: true }));
   }
-  const facts = runFacts(report).map(([label, value]) => `${capitalised(label)} ${value}`);
+  const facts = parts.facts.map(([label, value]) => `${label} ${value}`);
   body.push(text(facts.join(' · '), { isSubtle: true, size: 'Small', spacing: 'Medium' }));
   const card: AdaptiveCard = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -97,9 +82,7 @@ const fitsTeams = (message: TeamsMessage) => utf8Bytes(JSON.stringify(message)) 
  * with as many jobs as fit in 28 KB, then "… and N more jobs".
  */
 export function renderTeamsMessage(report: Report): TeamsMessage {
-  const jobs = jobsNeedingALook(report);
-  const shown = largestFitting(jobs.length, (count) => fitsTeams(build(report, jobs, count)));
-  return build(report, jobs, shown);
+  return renderChat(report, build, fitsTeams);
 }
 
 /** Teams Workflows webhook: the URL carries a signature (`sig=`), so it never appears in an error. */

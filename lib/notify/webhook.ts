@@ -50,7 +50,7 @@ class StandardWebhookSigner implements RequestAuthorizer {
   }
 }
 
-/** Generic JSON webhook: POSTs the report (CONTRACT §3), signed when a secret is set. */
+/** Generic JSON webhook: POSTs the report (README "What happens to each job"), signed when a secret is set. */
 export function createWebhookSink(url: string, secret: string | undefined, delivery: DeliveryOptions, clock: Clock = Date.now): Sink {
   return createPostingSink('webhook', url, delivery, (report) => ({
     body: report,

@@ -1,8 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Independent verifier for Huawei's SDK-HMAC-SHA256 request signing, written from the description
- * in DESIGN.md §2 and checked against Huawei's own signer and the official test vector in tests.
+ * Independent verifier for Huawei's SDK-HMAC-SHA256 request signing, written from the published
+ * description of the algorithm and checked against Huawei's own signer and the official test vector in tests.
  */
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
