@@ -16,12 +16,6 @@ export const TRIGGERS = ['schedule', 'event', 'manual'] as const;
 /** Who started the run. */
 export type Trigger = (typeof TRIGGERS)[number];
 
-/** Why the run as a whole failed: a stable code and a message that says what to do. */
-export interface RunError {
-  code: string;
-  message: string;
-}
-
 /** The one structured report of a run (README "What happens to each job", schemaVersion 1). */
 export interface Report {
   schemaVersion: 1;
@@ -39,6 +33,12 @@ export interface Report {
   notifications: NotificationResult[];
   /** Set only when the run as a whole failed (authentication, DRS unreachable). */
   error?: RunError;
+}
+
+/** Why the run as a whole failed: a stable code and a message that says what to do. */
+export interface RunError {
+  code: string;
+  message: string;
 }
 
 export interface ReportInput {

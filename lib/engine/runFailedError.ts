@@ -1,5 +1,5 @@
 import type { Report } from '../core/report.js';
-import { DrsAutoRetryError, keepClassName } from '../errors.js';
+import { DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
 
 /**
  * The run failed as a whole (authentication, DRS unreachable); `report` holds the details. The
@@ -13,7 +13,7 @@ export class RunFailedError extends DrsAutoRetryError {
 
   readonly report: Report;
 
-  constructor(message: string, options: { code?: string; cause?: unknown; report: Report }) {
+  constructor(message: string, options: DrsErrorOptions & { report: Report }) {
     super(message, { code: options.code ?? options.report.error?.code ?? 'RUN_FAILED', cause: options.cause });
     this.name = 'RunFailedError';
     this.report = options.report;
