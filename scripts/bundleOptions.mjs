@@ -21,6 +21,57 @@ export const noPinoTransports = {
   },
 };
 
+const FAIL = (what) => `throw new Error(${JSON.stringify(`${what} is left out of this bundle (scripts/bundleOptions.mjs)`)})`;
+
+/**
+ * axios with its Node http adapter only. The tool sends JSON, never multipart, follows no
+ * redirect (maxRedirects 0 makes axios call node's http/https itself), and always hands axios an
+ * explicit proxy setting and agents (lib/http/proxy.ts), so these parts are never reached, yet
+ * together they would weigh more than all of the tool's own code:
+ * - `form-data` (multipart) pulls in `mime-types` → `mime-db`, a 130 KB JSON table of every MIME
+ *   type that also costs about 100 ms to load (../shared/TOOLCHAIN.md), plus combined-stream,
+ *   asynckit and get-intrinsic: 155 KB in all;
+ * - `follow-redirects`; axios's fetch and XHR adapters, its FormData, data: URL, progress and
+ *   HTTP/2 helpers, and its status-code table;
+ * - axios's own proxy path (`https-proxy-agent` with `agent-base` and `debug`, and its NO_PROXY
+ *   matcher): lib/http/proxy.ts picks the route with proxy-from-env, axios's own reader of the
+ *   variables, and tunnels through a keep-alive agent of its own.
+ * Each left-out module throws if it is ever called, so a mistake fails loudly rather than silently.
+ */
+const LEFT_OUT = [
+  { filter: /[\\/]node_modules[\\/]form-data[\\/]/, contents: `module.exports = class FormData { constructor() { ${FAIL('form-data')}; } };` },
+  { filter: /[\\/]node_modules[\\/]follow-redirects[\\/]index\.js$/, contents: `const request = () => { ${FAIL('follow-redirects')}; }; module.exports = { http: { request }, https: { request } };` },
+  { filter: /[\\/]node_modules[\\/]debug[\\/]src[\\/]index\.js$/, contents: 'module.exports = () => () => {};' },
+  { filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/, contents: `export const getFetch = () => { ${FAIL("axios's fetch adapter")}; }; export default undefined;` },
+  { filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]xhr\.js$/, contents: 'export default false;' },
+  { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/](formDataToStream|formDataToJSON)\.js$/, contents: `export default () => { ${FAIL("axios's FormData helpers")}; };` },
+  {
+    filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]toFormData\.js$/,
+    contents: `export const DEFAULT_FORM_DATA_MAX_DEPTH = 100; export default () => { ${FAIL("axios's toFormData")}; };`,
+  },
+  { filter: /[\\/]node_modules[\\/]https-proxy-agent[\\/]/, contents: `module.exports = class HttpsProxyAgent { constructor() { ${FAIL('https-proxy-agent')}; } };` },
+  { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/](shouldBypassProxy|fromDataURI)\.js$/, contents: `export default () => { ${FAIL("axios's own proxy and data: URL helpers")}; };` },
+  {
+    filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]estimateDataURLDecodedBytes\.js$/,
+    contents: `const left = () => { ${FAIL("axios's data: URL helpers")}; }; export const estimateDataURLBufferAllocation = left; export default left;`,
+  },
+  {
+    filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]progressEventReducer\.js$/,
+    contents: `const left = () => { ${FAIL("axios's progress events")}; }; export { left as progressEventReducer, left as progressEventDecorator, left as asyncDecorator };`,
+  },
+  { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]AxiosTransformStream\.js$/, contents: `export default class AxiosTransformStream { constructor() { ${FAIL("axios's rate and progress stream")}; } }` },
+  { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]Http2Sessions\.js$/, contents: `export default class Http2Sessions { getSession() { ${FAIL("axios's HTTP/2 sessions")}; } }` },
+  { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]HttpStatusCode\.js$/, contents: 'export default {};' },
+];
+export const axiosHttpOnly = {
+  name: 'axios-http-only',
+  setup(bundler) {
+    for (const { filter, contents } of LEFT_OUT) {
+      bundler.onLoad({ filter }, () => ({ contents, loader: 'js' }));
+    }
+  },
+};
+
 export const common = {
   bundle: true,
   platform: 'node',
@@ -29,5 +80,5 @@ export const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [noPinoTransports],
+  plugins: [noPinoTransports, axiosHttpOnly],
 };

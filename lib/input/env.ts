@@ -4,6 +4,7 @@
  * naming the variable, never echoing a secret.
  */
 import { ConfigError } from '../errors.js';
+import { proxyFor } from '../http/proxy.js';
 import type { Env } from './settingsSource.js';
 import { checkInteger, preview, type Limit } from './valueChecks.js';
 
@@ -61,6 +62,12 @@ export function checkUrl(raw: string, name: string, shape: UrlShape, allowInsecu
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && !allowInsecure) {
     fail('uses plain http to a host that is not loopback, so credentials would travel unencrypted; use https '
       + '(or set DRS_ALLOW_INSECURE_HTTP=true for a test endpoint)');
+  }
+  // A loopback endpoint is safe in plain http only if the request stays on this machine.
+  const proxy = url.protocol === 'http:' && !allowInsecure ? proxyFor(url.href) : undefined;
+  if (proxy !== undefined && !isLoopback(proxy.hostname)) {
+    fail(`would go through the proxy ${proxy.host} (HTTP_PROXY) in plain http, so credentials would travel unencrypted; `
+      + 'add its host to NO_PROXY (or set DRS_ALLOW_INSECURE_HTTP=true for a test endpoint)');
   }
   if (shape === 'webhook') return raw;
   if (url.username !== '' || url.password !== '') fail('must not contain user:password; credentials come from the OS_* variables');
