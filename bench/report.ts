@@ -5,6 +5,7 @@ import type { Deployable } from './deployable.js';
 import type { EngineRun, PhaseName } from './engine.js';
 import { idealRequests, lowerBoundMs, medianOf, type Workload } from './fixtures.js';
 import type { NaiveRun } from './naive.js';
+import type { RateLimitedRun, RateLimitedWorkload } from './rateLimited.js';
 
 /** Medians of one engine configuration over its runs. */
 export interface EngineFigures {
@@ -65,6 +66,39 @@ export function engineFigures(runs: readonly EngineRun[]): EngineFigures {
   };
 }
 
+/** Medians of the rate-limited run at one concurrency. */
+export interface RateLimitedFigures {
+  workload: RateLimitedWorkload;
+  runs: number;
+  runMs: number;
+  /** accepted DRS requests ÷ R. */
+  boundMs: number;
+  /** T ÷ bound; the target is ≤ 1.3. */
+  ratio: number;
+  accepted: number;
+  throttled: number;
+  /** throttled ÷ accepted; the target is ≤ 0.5. */
+  throttledShare: number;
+  /** The most jobs any run left deferred; the target is 0. */
+  deferred: number;
+}
+
+export function rateLimitedFigures(runs: readonly RateLimitedRun[]): RateLimitedFigures {
+  const first = runs[0];
+  if (first === undefined) throw new TypeError('rateLimitedFigures needs at least one run');
+  return {
+    workload: first.workload,
+    runs: runs.length,
+    runMs: medianOf(runs, (r) => r.runMs),
+    boundMs: medianOf(runs, (r) => r.boundMs),
+    ratio: medianOf(runs, (r) => r.runMs / r.boundMs),
+    accepted: medianOf(runs, (r) => r.accepted),
+    throttled: medianOf(runs, (r) => r.throttled),
+    throttledShare: medianOf(runs, (r) => r.throttled / r.accepted),
+    deferred: Math.max(...runs.map((r) => r.deferred)),
+  };
+}
+
 export const naiveMedianMs = (runs: readonly NaiveRun[]): number => medianOf(runs, (r) => r.wallMs);
 
 const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
@@ -86,6 +120,7 @@ export interface TableInput {
   cpu: EngineFigures;
   naive: { n: number; latencyMs: number; medianMs: number; runs: number };
   engineAtNaiveN: EngineFigures;
+  rateLimited: RateLimitedFigures[];
   deployable: Deployable;
   budgets: Budget[];
 }
@@ -112,6 +147,14 @@ export function renderTable(t: TableInput): string {
     `T ${ms(t.naive.medianMs)}`,
     `the engine at N=${n(t.naive.n)} takes ${ms(t.engineAtNaiveN.runMs)}: ${speedup.toFixed(0)}× faster`,
   ]);
+  for (const r of t.rateLimited) {
+    const w = r.workload;
+    rows.push([
+      `rate-limited N=${n(w.n)} R=${w.rate}/s L=${w.latencyMs} ms C=${w.concurrency}`,
+      `T ${ms(r.runMs)}, bound ${ms(r.boundMs)}, ratio ${r.ratio.toFixed(2)}`,
+      `${r.accepted} accepted, ${r.throttled} throttled (${(100 * r.throttledShare).toFixed(0)} %), ${r.deferred} deferred`,
+    ]);
+  }
   rows.push(engineRow('engine CPU', t.cpu));
   rows.push(['  engine CPU user+sys', `${(t.cpu.cpuMs / 1000).toFixed(2)} s`, 'the whole CLI process: node boot, init, event parse, run, report']);
   const d = t.deployable;
@@ -143,5 +186,11 @@ export function judgeBudgets(t: Omit<TableInput, 'budgets' | 'header'>): Budget[
   budgets.push({ name: 'module init (require)', limit: '≤ 30 ms', value: `${t.deployable.init.requireMs.toFixed(1)} ms`, met: t.deployable.init.requireMs <= 30 });
   const rss = Math.max(big?.maxRssMb ?? 0, t.cpu.maxRssMb);
   budgets.push({ name: `peak RSS at N=${n(t.cpu.workload.n)}`, limit: '≤ 128 MB', value: `${rss.toFixed(0)} MB`, met: rss <= 128 });
+  for (const r of t.rateLimited) {
+    const c = `rate-limited C=${r.workload.concurrency}`;
+    budgets.push({ name: `${c}: jobs deferred`, limit: '0', value: String(r.deferred), met: r.deferred === 0 });
+    budgets.push({ name: `${c}: T ÷ (accepted ÷ R)`, limit: '≤ 1.3', value: r.ratio.toFixed(2), met: r.ratio <= 1.3 });
+    budgets.push({ name: `${c}: throttled ÷ accepted`, limit: '≤ 50 %', value: `${(100 * r.throttledShare).toFixed(0)} %`, met: r.throttledShare <= 0.5 });
+  }
   return budgets;
 }

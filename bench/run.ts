@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — the benchmark and performance budget of issue 5 (method: BENCHMARKS.md).
  *
- *   npm run bench                   full run: N = 1,000 and 10,000 at L = 50 ms, 3 runs each
+ *   npm run bench                   full run: N = 1,000 and 10,000 at L = 50 ms, the rate-limited
+ *                                   run (R = 5/s, N = 2,000, L = 30 ms, C = 2 and 10), 3 runs each
  *   npm run bench -- --quick        CI smoke test: small N, 1 run, asserts accounting, never time
  *   npm run bench -- --runs 5       more runs per figure (medians)
  *   npm run bench -- --cpu-prof     also write a CPU profile of every engine run to bench/profiles/
@@ -19,7 +20,8 @@ import { measureDeployable } from './deployable.js';
 import { runEngine, type EngineRun } from './engine.js';
 import type { Workload } from './fixtures.js';
 import { runNaive, type NaiveRun } from './naive.js';
-import { engineFigures, judgeBudgets, naiveMedianMs, renderTable } from './report.js';
+import { runRateLimited, type RateLimitedRun, type RateLimitedWorkload } from './rateLimited.js';
+import { engineFigures, judgeBudgets, naiveMedianMs, rateLimitedFigures, renderTable } from './report.js';
 
 interface Plan {
   mode: 'full' | 'quick';
@@ -32,11 +34,15 @@ interface Plan {
   /** N of the naive loop (and of the engine run it is compared with). */
   naiveN: number;
   initProcesses: number;
+  /** The rate-limited run: DRS accepts `rate` requests a second; one run per concurrency. */
+  rateLimited: { n: number; rate: number; latencyMs: number; concurrencies: number[] };
 }
 
-const FULL: Plan = { mode: 'full', runs: 3, sizes: [1_000, 10_000], latencyMs: 50, batchSize: 100, concurrency: 10, naiveN: 500, initProcesses: 20 };
+const FULL: Plan = { mode: 'full', runs: 3, sizes: [1_000, 10_000], latencyMs: 50, batchSize: 100, concurrency: 10, naiveN: 500, initProcesses: 20,
+  rateLimited: { n: 2_000, rate: 5, latencyMs: 30, concurrencies: [2, 10] } };
 // Small, but still several pages, batches and requests in flight, so every code path runs.
-const QUICK: Plan = { mode: 'quick', runs: 1, sizes: [100, 200], latencyMs: 5, batchSize: 20, concurrency: 5, naiveN: 50, initProcesses: 3 };
+const QUICK: Plan = { mode: 'quick', runs: 1, sizes: [100, 200], latencyMs: 5, batchSize: 20, concurrency: 5, naiveN: 50, initProcesses: 3,
+  rateLimited: { n: 200, rate: 5, latencyMs: 5, concurrencies: [5] } };
 
 function readPlan(): { plan: Plan; cpuProf: boolean } {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'cpu-prof': { type: 'boolean' } } });
@@ -72,6 +78,7 @@ async function main(): Promise<number> {
 
   const engineRuns = new Map<string, EngineRun[]>(scenarios.map((s) => [s.key, []]));
   const naiveRuns: NaiveRun[] = [];
+  const rateRuns = new Map<number, RateLimitedRun[]>(plan.rateLimited.concurrencies.map((c) => [c, []]));
   const problems: string[] = [];
   // Round-robin over the scenarios, so a slow minute on a shared machine hits all of them alike.
   for (let round = 1; round <= plan.runs; round++) {
@@ -85,6 +92,13 @@ async function main(): Promise<number> {
     const naive = await runNaive(plan.naiveN, plan.latencyMs);
     naiveRuns.push(naive);
     problems.push(...naive.problems);
+    for (const concurrency of plan.rateLimited.concurrencies) {
+      const w: RateLimitedWorkload = { ...plan.rateLimited, concurrency };
+      progress(`run ${round}/${plan.runs}: rate-limited N=${w.n} R=${w.rate}/s L=${w.latencyMs} ms C=${concurrency}`);
+      const run = await runRateLimited(w);
+      rateRuns.get(concurrency)?.push(run);
+      problems.push(...run.problems.map((p) => `rate-limited C=${concurrency}: ${p}`));
+    }
   }
   progress(`deployable: bundle, zip, init in ${plan.initProcesses} fresh processes`);
   const deployable = await measureDeployable(join(metaDir, 'autoRetry.meta.json'), plan.initProcesses);
@@ -96,6 +110,7 @@ async function main(): Promise<number> {
     cpu: figures('cpu'),
     naive: { n: plan.naiveN, latencyMs: plan.latencyMs, medianMs: naiveMedianMs(naiveRuns), runs: naiveRuns.length },
     engineAtNaiveN: figures('engine-naive-n'),
+    rateLimited: [...rateRuns.values()].map((runs) => rateLimitedFigures(runs)),
     deployable,
   };
   const budgets = plan.mode === 'full' ? judgeBudgets(base) : [];
@@ -116,14 +131,14 @@ async function main(): Promise<number> {
 
   writeFileSync(
     join(process.cwd(), 'bench', 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), plan, machine, figures: base, budgets, problems, table, runs: Object.fromEntries(engineRuns), naiveRuns }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), plan, machine, figures: base, budgets, problems, table, runs: Object.fromEntries(engineRuns), naiveRuns, rateLimitedRuns: Object.fromEntries(rateRuns) }, null, 2)}\n`,
   );
   process.stdout.write(`${table}\n\nWrote bench/results.json\n`);
   if (problems.length > 0) {
     process.stderr.write(`\nbench: ${problems.length} accounting problem(s):\n${problems.slice(0, 30).map((p) => `  ${p}`).join('\n')}\n`);
     return 1;
   }
-  process.stdout.write(`Every job accounted for in all ${[...engineRuns.values()].flat().length} engine runs and ${naiveRuns.length} naive runs.\n`);
+  process.stdout.write(`Every job accounted for in all ${[...engineRuns.values()].flat().length} engine runs, ${naiveRuns.length} naive runs and ${[...rateRuns.values()].flat().length} rate-limited runs.\n`);
   return 0;
 }
 

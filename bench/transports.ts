@@ -2,7 +2,7 @@
  * `npx tsx bench/transports.ts`: CPU per answer of the HTTP paths the tool could use, on the
  * answer that dominates a large run (a 100-item batch-detail page, ~160 KB), in rounds of 10
  * requests at once. The client runs in a child process, so the emulator's CPU is not counted.
- * This is the measurement behind lib/http/transport.ts (BENCHMARKS.md, "T/T*").
+ * It shows what axios costs against the platform's own fetch (BENCHMARKS.md, "What axios costs").
  *
  *   npx tsx bench/transports.ts            every path, 3 runs each, medians
  */
@@ -12,7 +12,7 @@ import { exchange } from '../lib/http/transport.js';
 import { DEFAULT_PROJECT, DEFAULT_USER, startEmulator } from '../test/emulator/index.js';
 import { jobIds, median, seeds } from './fixtures.js';
 
-const PATHS = ['node-http (lib/http/transport.ts)', 'fetch'] as const;
+const PATHS = ['axios http adapter (lib/http/transport.ts)', 'fetch'] as const;
 type Path = (typeof PATHS)[number];
 const N = 10_000;
 const ROUNDS_OF_10 = 30;

@@ -32,7 +32,8 @@ const FAIL = (what) => `throw new Error(${JSON.stringify(`${what} is left out of
  *   type that also costs about 100 ms to load (../shared/TOOLCHAIN.md), plus combined-stream,
  *   asynckit and get-intrinsic: 155 KB in all;
  * - `follow-redirects`; axios's fetch and XHR adapters, its FormData, data: URL, progress and
- *   HTTP/2 helpers, and its status-code table;
+ *   HTTP/2 helpers, its status-code table, CancelToken (the tool aborts with an AbortSignal),
+ *   interceptors and option validation (one instance, fixed options, none);
  * - axios's own proxy path (`https-proxy-agent` with `agent-base` and `debug`, and its NO_PROXY
  *   matcher): lib/http/proxy.ts picks the route with proxy-from-env, axios's own reader of the
  *   variables, and tunnels through a keep-alive agent of its own.
@@ -62,6 +63,13 @@ const LEFT_OUT = [
   { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]AxiosTransformStream\.js$/, contents: `export default class AxiosTransformStream { constructor() { ${FAIL("axios's rate and progress stream")}; } }` },
   { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]Http2Sessions\.js$/, contents: `export default class Http2Sessions { getSession() { ${FAIL("axios's HTTP/2 sessions")}; } }` },
   { filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]HttpStatusCode\.js$/, contents: 'export default {};' },
+  // The tool's one axios instance has no interceptors, and its options are fixed in lib/http/transport.ts.
+  { filter: /[\\/]axios[\\/]lib[\\/]core[\\/]InterceptorManager\.js$/, contents: `export default class InterceptorManager { use() { ${FAIL("axios's interceptors")}; } forEach() {} }` },
+  {
+    filter: /[\\/]axios[\\/]lib[\\/]helpers[\\/]validator\.js$/,
+    contents: 'const v = () => v; export default { assertOptions() {}, validators: { transitional: v, boolean: v, function: v, spelling: v } };',
+  },
+  { filter: /[\\/]axios[\\/]lib[\\/]cancel[\\/]CancelToken\.js$/, contents: `export default class CancelToken { constructor() { ${FAIL("axios's CancelToken (the tool uses AbortSignal)")}; } }` },
 ];
 export const axiosHttpOnly = {
   name: 'axios-http-only',

@@ -80,7 +80,9 @@ describe('fault matrix: a persistent fault in each phase', () => {
     const report = await runAgainst(emulator, {
       env: { DRS_TIMEOUT_MS: String(TIMEOUT_MS) },
       event: { jobIds: [FAILED_JOB], discover: phase === 'listing' },
-      retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10 },
+      // DRS throttling is not bounded by attempts: it ends when DRS accepted nothing for the
+      // give-up time (5 minutes; here 400 ms), which a persistent fault reaches.
+      retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2, maxDelayMs: 10, throttleGiveUpAfterMs: 400 },
     });
 
     // Assess: the outcome
@@ -98,7 +100,9 @@ describe('fault matrix: a persistent fault in each phase', () => {
       expect(emulator.log.byRoute(r).length).toBeLessThanOrEqual(2 * MAX_ATTEMPTS);
     }
     expect(emulator.log.byRoute('list').length).toBeLessThanOrEqual(3 * MAX_ATTEMPTS);
-    expect(Date.now() - started).toBeLessThan(3 * MAX_ATTEMPTS * (TIMEOUT_MS + 50) + 2_000);
+    // After throttling, the run paces its DRS requests (about one a second while DRS accepts none).
+    const pacing = fault === 'throttle' || fault === 'rate-limit' ? 6_000 : 0;
+    expect(Date.now() - started).toBeLessThan(3 * MAX_ATTEMPTS * (TIMEOUT_MS + 50) + 2_000 + pacing);
     expect(leakedSecrets([JSON.stringify(report)], secretsInPlay(emulator))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError, AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
 import type { TaskItem } from '../core/outcomes.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
+import type { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import { parseItemResults } from '../http/otcErrorBody.js';
 import type {
   BatchQueryRequest,
@@ -33,12 +34,14 @@ export interface DrsClientOptions {
   concurrency: number;
   /** Items per page; only tests set it lower. */
   perPage?: number;
+  /** The run's shared request rate, which adapts to DRS throttling. */
+  rateLimiter?: AdaptiveRateLimiter;
 }
 
 /**
  * DRS v3 for one project: read statuses and details in pages, list tasks, resume tasks.
  * Every request goes through one concurrency limit, so reads and retries together never
- * exceed DRS_CONCURRENCY requests in flight.
+ * exceed DRS_CONCURRENCY requests in flight, and through the run's adaptive rate, if given.
  */
 export class DrsClient {
   private readonly limit: LimitFunction;
@@ -103,6 +106,7 @@ export class DrsClient {
         url: `${this.base}${path}`,
         body,
         authorizer: this.options.authorizer,
+        rateLimiter: this.options.rateLimiter,
       });
       return response.data;
     });

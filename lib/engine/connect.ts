@@ -3,6 +3,7 @@ import type { RunConfig } from '../input/config.js';
 import type { Clock, Deadline } from '../core/deadline.js';
 import { DrsClient } from '../drs/drsClient.js';
 import { HttpClient, type RetryNotice } from '../http/httpClient.js';
+import { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import type { RequestAuthorizer } from '../http/httpClient.js';
 import type { RunContext } from './run.js';
@@ -47,6 +48,8 @@ export async function connectDrs(config: RunConfig, options: ConnectOptions): Pr
     endpoint: config.drsEndpoint,
     projectId,
     concurrency: config.concurrency,
+    // One rate for all the run's DRS requests: throttling slows the whole run, not one request.
+    rateLimiter: new AdaptiveRateLimiter({ giveUpAfterMs: options.retry?.throttleGiveUpAfterMs }),
   });
   return { drs, projectId, authorizer: credentials.authorizer };
 }

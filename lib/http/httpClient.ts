@@ -10,6 +10,7 @@ import {
   type FailureKind,
   type RetryOptions,
 } from './retryPolicy.js';
+import type { AdaptiveRateLimiter } from './rateLimiter.js';
 import { exchange } from './transport.js';
 
 /** A request as a credential sees it: what AK/SK signs, or what a token is added to. */
@@ -49,6 +50,12 @@ export interface HttpRequest {
    * the message twice. With false, `data` is then the raw text.
    */
   expectJson?: boolean;
+  /**
+   * The run's shared DRS rate. With it, every attempt waits for its turn, and throttling answers
+   * are retried at the adapted rate until the deadline or until DRS accepted nothing for 5
+   * minutes, without counting against `maxAttempts` (README, "Throttling").
+   */
+  rateLimiter?: AdaptiveRateLimiter;
 }
 
 export interface HttpResponse<T> {
@@ -117,40 +124,50 @@ export class HttpClient {
   /** Sends the request, retrying within the bounds; resolves only with a 2xx answer. */
   async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
     const body = request.body === undefined ? '' : JSON.stringify(request.body);
+    const limiter = request.rateLimiter;
     let refreshed = false;
     let retryIndex = 0;
+    let bounded = 0;
+    let lastFailure: ApiError | AuthError | undefined;
     for (let attempt = 1; ; attempt++) {
-      if (this.deadline.expired()) throw DeadlineExceededError.before(request.operation);
+      if (this.deadline.expired()) throw lastFailure ?? DeadlineExceededError.before(request.operation);
+      if (limiter && !(await limiter.acquire(() => this.deadline.remainingMs()))) throw lastFailure ?? DeadlineExceededError.before(request.operation);
       const sentAuth = await this.authorize(request, body);
       const result = await this.send(request, body, sentAuth);
       const error = parseOtcErrorBody(result.data);
       const accepted = result.status >= 200 && result.status < 300 && (result.parsed || request.expectJson === false);
-      if (accepted) {
+      const kind = accepted ? undefined : classifyFailure(result.status, error.code, result.parsed, result.transportCode);
+      const retryAfter = parseRetryAfterMs(result.headers['retry-after']);
+      limiter?.record(kind === 'throttled' ? 'throttled' : result.status > 0 ? 'accepted' : 'none', retryAfter);
+      if (kind === undefined) {
         const data = result.parsed ? result.data : result.raw;
         return { status: result.status, headers: result.headers, data: data as T, attempts: attempt };
       }
-      const kind = classifyFailure(result.status, error.code, result.parsed, result.transportCode);
       if (kind === 'unauthorized' && request.authorizer && !refreshed && request.authorizer.invalidate(sentAuth)) {
         // A token that expired mid-run is refreshed once, and the call repeated at once.
         refreshed = true;
         continue;
       }
+      if (kind === 'throttled' && limiter) {
+        // Throttling slows the run down; it ends a request only when DRS accepts nothing at all.
+        lastFailure = this.toError(request.operation, result, kind, attempt, limiter.starved() ? limiter.giveUpAfterMs : undefined);
+        if (limiter.starved()) throw lastFailure;
+        this.notify(request, attempt, kind, result, error.code, 0);
+        continue;
+      }
       const failure = this.toError(request.operation, result, kind, attempt);
-      if (!isTransient(kind) || attempt >= this.retry.maxAttempts) throw failure;
-      const retryAfter = parseRetryAfterMs(result.headers['retry-after']);
+      if (!isTransient(kind) || ++bounded >= this.retry.maxAttempts) throw failure;
       const delayMs = backoffDelayMs(retryIndex++, this.retry, retryAfter, this.random);
       // Waiting past the budget helps nobody: give up now with the real cause.
       if (delayMs >= this.deadline.remainingMs()) throw failure;
-      this.options.onRetry?.({
-        operation: request.operation,
-        attempt,
-        kind,
-        status: result.status,
-        apiCode: error.code ?? result.transportCode,
-        delayMs,
-      });
+      lastFailure = failure;
+      this.notify(request, attempt, kind, result, error.code, delayMs);
       await this.sleep(delayMs);
     }
+  }
+
+  private notify(request: HttpRequest, attempt: number, kind: FailureKind, result: Attempt, apiCode: string | undefined, delayMs: number): void {
+    this.options.onRetry?.({ operation: request.operation, attempt, kind, status: result.status, apiCode: apiCode ?? result.transportCode, delayMs });
   }
 
   private async authorize(request: HttpRequest, body: string): Promise<Record<string, string>> {
@@ -174,6 +191,7 @@ export class HttpClient {
       headers: { ...this.baseHeaders(request), ...auth, accept: 'application/json', 'user-agent': USER_AGENT },
       body: request.method === 'GET' ? '' : body,
       timeoutMs,
+      signal: this.deadlineSignal(),
     });
     if (!response.ok) {
       return { status: 0, headers: {}, data: undefined, parsed: false, transportCode: response.code, transportMessage: response.message };
@@ -188,7 +206,13 @@ export class HttpClient {
     }
   }
 
-  private toError(operation: string, result: Attempt, kind: FailureKind, attempts: number): ApiError | AuthError {
+  /** Aborts an exchange still running when the run's deadline passes. */
+  private deadlineSignal(): AbortSignal | undefined {
+    const remaining = this.deadline.remainingMs();
+    return Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining)) : undefined;
+  }
+
+  private toError(operation: string, result: Attempt, kind: FailureKind, attempts: number, starvedMs?: number): ApiError | AuthError {
     const body = parseOtcErrorBody(result.data);
     const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
     let what: string;
@@ -198,7 +222,11 @@ export class HttpClient {
     else if (result.status === 0) what = `no answer (${result.transportMessage ?? 'network error'})`;
     else if (!result.parsed) what = `HTTP ${result.status} with a body that is not JSON`;
     else what = [`HTTP ${result.status}`, body.code, body.message].filter(Boolean).join(' ');
-    const advice = budgetSpent ? undefined : ADVICE[kind];
+    const advice = budgetSpent
+      ? undefined
+      : starvedMs !== undefined
+        ? `DRS accepted none of this run's requests for ${starvedMs >= 60_000 ? `${Math.round(starvedMs / 60_000)} minutes` : `${Math.round(starvedMs / 1000)} s`}; the next run tries again`
+        : ADVICE[kind];
     const message = `${operation} failed${tries}: ${what}${advice ? `. ${advice}` : ''}`;
     const options = {
       operation,

@@ -25,8 +25,9 @@ export interface Route {
 }
 
 // Keep-alive: a run makes hundreds of requests to one endpoint, and a TLS handshake each would
-// dominate. Idle sockets are unref'd by the agent, so they never keep a process alive. Agents are
-// shared by the runs of a warm function, one per socket limit (and per proxy for tunnels).
+// dominate. Idle sockets are unref'd by the agent, so they never keep a process alive. One pool
+// per protocol (and per proxy, for tunnels), shared by every request: the DRS client's
+// concurrency limit then also bounds the sockets, and the token's connection is reused.
 const agents = new Map<string, HttpAgent>();
 function agent<T extends HttpAgent>(key: string, create: () => T): T {
   let found = agents.get(key) as T | undefined;
@@ -42,14 +43,13 @@ function agent<T extends HttpAgent>(key: string, create: () => T): T {
  * it would open a new CONNECT tunnel per request; here tunnels are kept alive like any socket.
  * Plain http through a proxy is sent in absolute form, which axios does with the proxy setting.
  */
-export function routeFor(url: URL, maxSockets: number | undefined): Route {
-  const limit = maxSockets ?? Number.POSITIVE_INFINITY;
-  const options = { keepAlive: true, maxSockets: limit };
-  const httpAgent = agent(`http ${limit}`, () => new HttpAgent(options));
+export function routeFor(url: URL): Route {
+  const options = { keepAlive: true };
+  const httpAgent = agent('http', () => new HttpAgent(options));
   const proxy = proxyFor(url.href);
-  if (proxy === undefined) return { proxy: false, httpAgent, httpsAgent: agent(`https ${limit}`, () => new HttpsAgent(options)) };
+  if (proxy === undefined) return { proxy: false, httpAgent, httpsAgent: agent('https', () => new HttpsAgent(options)) };
   if (url.protocol === 'https:') {
-    const tunnel = agent(`tunnel ${proxy.href} ${limit}`, () => new TunnelAgent(proxy, options));
+    const tunnel = agent(`tunnel ${proxy.href}`, () => new TunnelAgent(proxy, options));
     return { proxy: false, httpAgent, httpsAgent: tunnel };
   }
   const config: AxiosProxyConfig = {
@@ -58,5 +58,5 @@ export function routeFor(url: URL, maxSockets: number | undefined): Route {
     port: Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80)),
   };
   if (proxy.username !== '') config.auth = { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) };
-  return { proxy: config, httpAgent, httpsAgent: agent(`https ${limit}`, () => new HttpsAgent(options)) };
+  return { proxy: config, httpAgent, httpsAgent: agent('https', () => new HttpsAgent(options)) };
 }

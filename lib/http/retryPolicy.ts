@@ -11,6 +11,11 @@ export interface RetryOptions {
   baseDelayMs: number;
   /** No backoff (nor Retry-After) waits longer than this. */
   maxDelayMs: number;
+  /**
+   * DRS requests only: throttling is retried at the run's adapted rate until no request was
+   * accepted for this long (5 minutes; only tests shorten it), or until the deadline.
+   */
+  throttleGiveUpAfterMs?: number;
 }
 
 export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8_000 };

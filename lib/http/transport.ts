@@ -22,8 +22,6 @@ export interface TransportRequest {
   timeoutMs: number;
   /** The run's deadline: aborting it stops the exchange wherever it is. */
   signal?: AbortSignal;
-  /** Sockets per origin (DRS_CONCURRENCY for a run's DRS client); default: no limit. */
-  maxSockets?: number;
 }
 
 /** An answer, whatever its status, or why there was none. Never throws, never holds a header sent. */
@@ -133,7 +131,7 @@ export async function exchange(request: TransportRequest): Promise<TransportResu
   };
   if (request.signal?.aborted) onDeadline();
   request.signal?.addEventListener('abort', onDeadline, { once: true });
-  const route = routeFor(url, request.maxSockets);
+  const route = routeFor(url);
   try {
     const response = await client.request<string>({
       method: request.method,

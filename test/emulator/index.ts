@@ -1,5 +1,6 @@
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, DEFAULT_TOKEN_TTL_MS, DEFAULT_USER } from './defaults.js';
 import { FaultInjector } from './faults.js';
+import { RateWindow } from './rateWindow.js';
 import { RequestLog } from './requestLog.js';
 import { startServer } from './server.js';
 import { SmnService } from './smn.js';
@@ -55,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     restoreTokens: () => tokens.restore(),
   });
   let latencyMs = options.latencyMs ?? 0;
+  const rateWindow = new RateWindow(options.rateLimit);
   let url = '';
 
   const server = await startServer(options.port ?? 0, {
@@ -62,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     log,
     latencyMs: () => latencyMs,
+    rateWindow,
     ...(options.tls && { tls: options.tls }),
   });
   url = server.url;
@@ -82,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       checkNonNegative('ms', ms);
       latencyMs = ms;
     },
+    setRateLimit: (perSecond) => rateWindow.set(perSecond),
     issuedTokens: () => tokens.issued(),
     publishedMessages: () => smn.published(),
     close: () => server.close(),

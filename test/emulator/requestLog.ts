@@ -25,6 +25,8 @@ export interface LogEntry {
   /** The X-Security-Token as received: tests prove a temporary key travelled with its token. */
   securityToken?: string;
   fault?: FaultKind;
+  /** Answered 400 DRS.M01503 by the emulator's rate limit (`rateLimit`). */
+  rateLimited?: boolean;
   /** Wall-clock ms (Date.now), not the emulator clock, so durations stay real when tests mock time. */
   startedAt: number;
   finishedAt?: number;

@@ -9,8 +9,9 @@ import { serviceAbnormal } from './drsErrors.js';
 import { executeFault } from './faultActions.js';
 import type { FaultInjector } from './faults.js';
 import { parseJsonBody } from './json.js';
+import type { RateWindow } from './rateWindow.js';
 import type { RequestLog } from './requestLog.js';
-import { sendResponse, type ApiResponse } from './responses.js';
+import { errorResponse, sendResponse, type ApiResponse } from './responses.js';
 import { matchRoute } from './router.js';
 
 /** The HTTP side: sockets, body reading, latency, faults, logging; the APIs live in dispatch. */
@@ -23,6 +24,8 @@ export interface ServerParts {
   latencyMs: () => number;
   /** Serve HTTPS with this identity instead of plain HTTP. */
   tls?: { key: string; cert: string };
+  /** DRS's request-rate limit. */
+  rateWindow: RateWindow;
 }
 
 /** A listening server that can be torn down without waiting for anything. */
@@ -49,7 +52,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Starts listening on 127.0.0.1; port 0 picks a free port. */
 export async function startServer(port: number, parts: ServerParts): Promise<RunningServer> {
-  const { services, faults, log, latencyMs } = parts;
+  const { services, faults, log, latencyMs, rateWindow } = parts;
   const sockets = new Set<Socket>();
   // Aborted on close, so requests sleeping in latency or fault delays stop at once.
   const lifetime = new AbortController();
@@ -99,6 +102,12 @@ export async function startServer(port: number, parts: ServerParts): Promise<Run
       entry.fault = fault.kind;
       if (!(await pause(fault.ms ?? 0, res))) return;
       if (executeFault(fault, match.route, res) === 'handled') return;
+    }
+
+    if (!rateWindow.admit(match.route)) {
+      entry.rateLimited = true;
+      sendResponse(res, errorResponse(400, 'DRS.M01503', 'Operation too frequent. Try again later.'));
+      return;
     }
 
     let response: ApiResponse;

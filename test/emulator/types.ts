@@ -117,6 +117,11 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Serve HTTPS with this identity (PEM) instead of plain HTTP; see test/fixtures/tls. */
   tls?: { key: string; cert: string };
+  /**
+   * DRS accepts at most this many requests in any second (a sliding window) and answers the
+   * rest 400 DRS.M01503; IAM and SMN are not limited. Default: no limit.
+   */
+  rateLimit?: number;
 }
 
 /** A running emulator serving IAM, DRS and SMN on one origin. */
@@ -138,6 +143,8 @@ export interface Emulator {
   faults: FaultInjector;
   log: RequestLog;
   setLatency(ms: number): void;
+  /** Sets (or, with undefined, lifts) the DRS rate limit of {@link EmulatorOptions.rateLimit}. */
+  setRateLimit(perSecond: number | undefined): void;
   /** Every X-Subject-Token issued so far, for secret-leak tests. */
   issuedTokens(): string[];
   publishedMessages(): PublishedMessage[];

@@ -14,7 +14,7 @@ export interface RunOptions {
   cli?: CliOverrides;
   auth?: AuthKind;
   /** Fast backoff, so fault tests stay quick; bounds are the same. */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; throttleGiveUpAfterMs?: number };
   /** Run as the faces do, notification sinks included (runAndNotify). */
   withSinks?: boolean;
   /** Ledger, clock, sleep or run id for the engine (not with withSinks). */
