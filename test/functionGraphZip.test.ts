@@ -52,11 +52,24 @@ interface InvokeOptions {
 let work: string;
 let indexJs: string;
 
-/** Node 20.15.1 through npx, with only what npx and the runtime's preset variables need. */
+/** The Node 20.15.1 binary, resolved once through npx in beforeAll. */
+let functionGraphNodeBinary = '';
+
+/**
+ * npx without the bin folders of an outer `npx -p node@…` (as `.ci/run` runs the suite on Node 22):
+ * npm would otherwise run on that registry Node, which lacks this machine's CA store, and wait
+ * about 70 s on TLS retries before using its stale cache.
+ */
+function npxEnvironment(): Record<string, string> {
+  const keep = ['HOME', 'npm_config_cache', 'npm_config_registry'].filter((name) => process.env[name] !== undefined);
+  const path = (process.env.PATH ?? '').split(':').filter((dir) => !dir.includes('/_npx/')).join(':');
+  return { ...Object.fromEntries(keep.map((name) => [name, process.env[name] ?? ''])), PATH: path };
+}
+
+/** Node 20.15.1 itself, with only the runtime's preset variables (no npx per invocation). */
 function functionGraphNode(args: string[], env: Record<string, string> = {}) {
-  const keep = ['PATH', 'HOME', 'npm_config_cache', 'npm_config_registry'].filter((name) => process.env[name] !== undefined);
-  return promisify(execFile)('npx', ['-y', '-p', FUNCTIONGRAPH_NODE, '--', 'node', ...args], {
-    env: { ...Object.fromEntries(keep.map((name) => [name, process.env[name] ?? ''])), ...env },
+  return promisify(execFile)(functionGraphNodeBinary, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
 }
@@ -102,6 +115,8 @@ beforeAll(async () => {
   indexJs = join(work, 'index.js');
   writeFileSync(indexJs, entries[0]?.data ?? '');
   // The first run downloads Node 20.15.1 from the registry (CI does the same): allow for it here.
+  const resolved = await promisify(execFile)('npx', ['-y', '-p', FUNCTIONGRAPH_NODE, '--', 'node', '-p', 'process.execPath'], { env: npxEnvironment() });
+  functionGraphNodeBinary = resolved.stdout.trim();
   const { stdout } = await functionGraphNode(['--version']);
   expect(stdout.trim()).toBe('v20.15.1');
 }, 300_000);
