@@ -1,4 +1,5 @@
 // esbuild settings shared by every bundle (scripts/build.mjs, scripts/packageFunctionGraph.mjs).
+import { readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 
 /**
@@ -71,12 +72,34 @@ const LEFT_OUT = [
   },
   { filter: /[\\/]axios[\\/]lib[\\/]cancel[\\/]CancelToken\.js$/, contents: `export default class CancelToken { constructor() { ${FAIL("axios's CancelToken (the tool uses AbortSignal)")}; } }` },
 ];
+/**
+ * axios's utils.js reads `globalThis.FormData` when it loads, and in node that getter loads
+ * undici, node's fetch implementation: 15-20 ms of module init for a class the tool never sends.
+ * The read is replaced by `undefined` (isFormData then only recognises FormData by its shape);
+ * the build fails if axios's code no longer matches.
+ */
+const AXIOS_FORMDATA_READ = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+
 export const axiosHttpOnly = {
   name: 'axios-http-only',
   setup(bundler) {
     for (const { filter, contents } of LEFT_OUT) {
       bundler.onLoad({ filter }, () => ({ contents, loader: 'js' }));
     }
+    // axios imports node's http2 for its HTTP/2 transport (httpVersion 2), which the tool never
+    // asks for; loading it costs about 6 ms of module init.
+    bundler.onResolve({ filter: /^http2$/ }, (args) =>
+      /[\\/]axios[\\/]/.test(args.importer) ? { path: 'http2', namespace: 'axios-left-out' } : undefined,
+    );
+    bundler.onLoad({ filter: /.*/, namespace: 'axios-left-out' }, () => ({
+      contents: `module.exports = { constants: {}, connect() { ${FAIL("node's http2 (axios's HTTP/2 transport)")}; } };`,
+      loader: 'js',
+    }));
+    bundler.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(AXIOS_FORMDATA_READ)) throw new Error('axios utils.js changed: update AXIOS_FORMDATA_READ in scripts/bundleOptions.mjs');
+      return { contents: source.replace(AXIOS_FORMDATA_READ, 'const FormDataCtor = undefined;'), loader: 'js' };
+    });
   },
 };
 
