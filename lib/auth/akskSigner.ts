@@ -70,11 +70,17 @@ export function signRequest(request: SignableRequest, key: AccessKey, epochMs: n
  * multi-project accounts.
  */
 export class AkSkAuthorizer implements RequestAuthorizer {
+  readonly refusal: string;
+
   constructor(
     private readonly key: AccessKey,
     private readonly projectId: string | undefined,
     private readonly clock: Clock = Date.now,
-  ) {}
+  ) {
+    this.refusal = key.securityToken
+      ? 'The temporary AK/SK (OS_ACCESS_KEY, OS_SECRET_KEY with OS_SECURITY_TOKEN) was refused: get a fresh set, since temporary keys expire'
+      : 'The AK/SK from OS_ACCESS_KEY and OS_SECRET_KEY was refused: check both keys, and that their user may use DRS in this project';
+  }
 
   async authorize(request: SignableRequest): Promise<Record<string, string>> {
     const headers = { ...request.headers };

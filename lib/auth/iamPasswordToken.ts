@@ -30,6 +30,9 @@ export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 export class IamPasswordTokenProvider implements RequestAuthorizer {
   private current: IssuedToken | undefined;
   private pending: Promise<IssuedToken> | undefined;
+  /** IAM accepted the login, and DRS still refused its token (even a fresh one): a permission matter. */
+  readonly refusal =
+    'The token of the password login (OS_USERNAME) was refused even when fresh: give that user DRS permissions in this project';
 
   constructor(
     private readonly http: HttpClient,
@@ -107,14 +110,13 @@ export class IamPasswordTokenProvider implements RequestAuthorizer {
         throw new DeadlineExceededError("IAM token: no answer before the run's time budget (DRS_DEADLINE_MS) ran out; the jobs are left for the next run", { cause: error });
       }
       const status = error instanceof ApiError || error instanceof AuthError ? error.status : undefined;
-      const detail = messageOf(error);
       const refused = status === 400 || status === 401 || status === 403;
-      throw new AuthError(
-        refused
-          ? `IAM refused the password login (${detail}): check OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME and the project scope`
-          : `Could not get an IAM token (${detail}): check OS_AUTH_URL and the network path to IAM`,
-        { code: error instanceof DrsAutoRetryError ? error.code : 'AUTH_FAILED', status, cause: error },
-      );
+      // The HTTP client's message already names OS_AUTH_URL and its fix for every other failure.
+      throw new AuthError(refused ? refusedLogin(error, status) : messageOf(error), {
+        code: error instanceof DrsAutoRetryError ? error.code : 'AUTH_FAILED',
+        status,
+        cause: error,
+      });
     }
     const token = response.headers['x-subject-token'];
     const expiresAt = Date.parse(response.data?.token?.expires_at ?? '');
@@ -126,4 +128,12 @@ export class IamPasswordTokenProvider implements RequestAuthorizer {
       projectId: response.data?.token?.project?.id,
     };
   }
+}
+
+/** IAM's own words for a refused login, then the variables that make it up (one cause, one fix). */
+function refusedLogin(error: unknown, status: number | undefined): string {
+  const api = error instanceof ApiError ? error : error instanceof AuthError && error.cause instanceof ApiError ? error.cause : undefined;
+  const said = [api?.apiCode, api?.apiMessage?.replace(/[\s.]+$/, '')].filter(Boolean).join(' ');
+  return `IAM refused the password login (HTTP ${status ?? '?'}${said ? ` ${said}` : ''}). `
+    + 'Check OS_USERNAME, OS_PASSWORD and OS_USER_DOMAIN_NAME, and that the user may use the project OS_PROJECT_ID (or OS_PROJECT_NAME) names.';
 }

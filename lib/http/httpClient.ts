@@ -32,6 +32,11 @@ export interface RequestAuthorizer {
    * exists or is being fetched, so that one more attempt makes sense.
    */
   invalidate(refused: Record<string, string>): boolean;
+  /**
+   * What to say when the API refuses this credential: which one it was (e.g. "The token from
+   * OS_AUTH_TOKEN was refused") and what to do about it. Without it, a general sentence.
+   */
+  readonly refusal?: string;
 }
 
 /** One call to an OTC API. */
@@ -150,12 +155,12 @@ export class HttpClient {
       }
       if (kind === 'throttled' && limiter) {
         // Throttling slows the run down; it ends a request only when DRS accepts nothing at all.
-        lastFailure = this.toError(request.operation, result, kind, attempt, limiter.starved() ? limiter.giveUpAfterMs : undefined);
+        lastFailure = this.toError(request.operation, result, kind, attempt, request.authorizer, limiter.starved() ? limiter.giveUpAfterMs : undefined);
         if (limiter.starved()) throw lastFailure;
         this.notify(request, attempt, kind, result, error.code, 0);
         continue;
       }
-      const failure = this.toError(request.operation, result, kind, attempt);
+      const failure = this.toError(request.operation, result, kind, attempt, request.authorizer);
       if (!isTransient(kind) || ++bounded >= this.retry.maxAttempts) throw failure;
       const delayMs = backoffDelayMs(retryIndex++, this.retry, retryAfter, this.random);
       // Waiting past the budget helps nobody: give up now with the real cause.
@@ -212,28 +217,35 @@ export class HttpClient {
     return Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining)) : undefined;
   }
 
-  private toError(operation: string, result: Attempt, kind: FailureKind, attempts: number, starvedMs?: number): ApiError | AuthError {
+  private toError(
+    operation: string,
+    result: Attempt,
+    kind: FailureKind,
+    attempts: number,
+    authorizer?: RequestAuthorizer,
+    starvedMs?: number,
+  ): ApiError | AuthError {
     const body = parseOtcErrorBody(result.data);
     const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
     let what: string;
     // A timeout cut short by the run's budget is the budget's doing, not the network's.
     const budgetSpent = result.status === 0 && this.deadline.expired();
     if (budgetSpent) what = 'no answer before the time budget (DRS_DEADLINE_MS) ran out';
-    else if (result.status === 0) what = `no answer (${result.transportMessage ?? 'network error'})`;
+    else if (result.status === 0) what = `no answer (${transportProblem(result.transportMessage)})`;
     else if (!result.parsed) what = `HTTP ${result.status} with a body that is not JSON`;
-    else what = [`HTTP ${result.status}`, body.code, body.message].filter(Boolean).join(' ');
+    else what = [`HTTP ${result.status}`, body.code, body.message && sentence(body.message)].filter(Boolean).join(' ');
     const advice = budgetSpent
       ? undefined
       : starvedMs !== undefined
         ? `DRS accepted none of this run's requests for ${starvedMs >= 60_000 ? `${Math.round(starvedMs / 60_000)} minutes` : `${Math.round(starvedMs / 1000)} s`}; the next run tries again`
-        : ADVICE[kind];
-    const message = `${operation} failed${tries}: ${what}${advice ? `. ${advice}` : ''}`;
+        : adviceFor(kind, operation, result, body.code, authorizer);
+    const message = `${operation} failed${tries}: ${sentence(what)}.${advice ? ` ${advice}.` : ''}`;
     const options = {
       operation,
       // Named as the budget, so that no caller mistakes it for a network or login problem.
       ...(budgetSpent ? { code: DEADLINE_EXCEEDED } : {}),
       status: result.status,
-      apiCode: body.code ?? result.transportCode,
+      apiCode: body.code ?? result.transportCode ?? (result.parsed ? undefined : NOT_JSON),
       apiMessage: body.message,
       results: body.results,
       attempts,
@@ -244,10 +256,54 @@ export class HttpClient {
   }
 }
 
-const ADVICE: Partial<Record<FailureKind, string>> = {
-  network: 'Check DRS_ENDPOINT / OS_AUTH_URL and the network path to them',
-  untrusted:
-    "The endpoint's TLS certificate is not trusted: check DRS_ENDPOINT / OS_AUTH_URL, and for a private CA set NODE_EXTRA_CA_CERTS to its PEM file",
-  throttled: 'DRS is throttling; lower DRS_CONCURRENCY or run less often',
-  unauthorized: 'The credentials were refused: check them, and that they are allowed to use DRS in this project',
-};
+/** The code of a 2xx answer that is not JSON: not the service the variable should point at. */
+export const NOT_JSON = 'NOT_JSON';
+
+/** The setting that names each service's endpoint, and what it normally looks like. */
+const ENDPOINTS: Array<{ prefix: string; service: string; variable: string; example: string }> = [
+  { prefix: 'DRS ', service: 'DRS', variable: 'DRS_ENDPOINT', example: 'https://drs.eu-de.otc.t-systems.com' },
+  { prefix: 'IAM ', service: 'IAM', variable: 'OS_AUTH_URL', example: 'https://iam.eu-de.otc.t-systems.com/v3' },
+  { prefix: 'SMN ', service: 'SMN', variable: 'SMN_ENDPOINT', example: 'https://smn.eu-de.otc.t-systems.com' },
+];
+
+/**
+ * One sentence of what to do, for the setting this operation's URL came from: each failure
+ * names one cause and one fix, never a list of maybes.
+ */
+function adviceFor(kind: FailureKind, operation: string, result: Attempt, apiCode: string | undefined, authorizer: RequestAuthorizer | undefined): string | undefined {
+  const endpoint = ENDPOINTS.find((e) => operation.startsWith(e.prefix));
+  const variable = endpoint?.variable ?? 'its URL';
+  switch (kind) {
+    case 'network':
+      return `Check ${variable} and the network path to it`;
+    case 'tls':
+      return `The other end does not speak TLS there: if ${variable} is a plain-HTTP endpoint, write it with http://, else use its HTTPS port`;
+    case 'untrusted':
+      return `The endpoint's TLS certificate is not trusted: if ${variable} is right and uses a private CA, set NODE_EXTRA_CA_CERTS to the CA's PEM file`;
+    case 'throttled':
+      return 'DRS is throttling: lower DRS_CONCURRENCY or run less often';
+    case 'unauthorized':
+      return authorizer?.refusal ?? 'The credentials were refused: check them, and that they may use DRS in this project';
+    case 'malformed':
+      return endpoint && `This is not how ${endpoint.service} answers: point ${variable} at ${endpoint.service}, e.g. ${endpoint.example}`;
+    default:
+      // A 404 without an OTC error code: the path does not exist there, so it is not the service.
+      return endpoint && result.status === 404 && apiCode === undefined
+        ? `There is no ${endpoint.service} API at that URL: point ${variable} at ${endpoint.service}, e.g. ${endpoint.example}`
+        : undefined;
+  }
+}
+
+/** Text without its closing full stop(s), so that a sentence built on it gets exactly one. */
+const sentence = (text: string) => text.replace(/[\s.。]+$/u, '');
+
+/**
+ * The transport's message on one line: node's TLS errors carry OpenSSL's multi-line trace
+ * ("…:SSL routines:ssl3_get_record:wrong version number:../deps/…"), of which the reason is the point.
+ */
+function transportProblem(message: string | undefined): string {
+  if (message === undefined) return 'network error';
+  const tls = /SSL routines:[^:]*:([^:]+)/.exec(message);
+  if (tls?.[1]) return `TLS handshake failed: ${tls[1].trim()}`;
+  return message.replace(/\s+/g, ' ').trim();
+}

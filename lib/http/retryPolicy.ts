@@ -26,6 +26,8 @@ export type FailureKind =
   | 'network'
   /** No TLS connection: the endpoint's certificate is not trusted, or not for this host. */
   | 'untrusted'
+  /** No TLS connection: the other end does not speak TLS there (an https:// URL on a plain-HTTP port). */
+  | 'tls'
   /** 5xx, or a gateway's HTML page. */
   | 'server'
   /** 429, 400 DRS.M01503, or APIG.0308: the API asks us to slow down. */
@@ -57,12 +59,18 @@ const CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** A TLS handshake that failed for good: node's EPROTO, or OpenSSL's own ERR_SSL_* codes. */
+const isTlsFailure = (code: string) => code === 'EPROTO' || code.startsWith('ERR_SSL_');
+
 /**
  * Classifies an answer (or its absence, status 0, with the transport's error code) for the
  * retry loop.
  */
 export function classifyFailure(status: number, apiCode: string | undefined, bodyParsed: boolean, transportCode?: string): FailureKind {
-  if (status === 0) return transportCode !== undefined && CERTIFICATE_CODES.has(transportCode) ? 'untrusted' : 'network';
+  if (status === 0) {
+    if (transportCode !== undefined && CERTIFICATE_CODES.has(transportCode)) return 'untrusted';
+    return transportCode !== undefined && isTlsFailure(transportCode) ? 'tls' : 'network';
+  }
   if (status === 429 || (apiCode !== undefined && THROTTLE_CODES.has(apiCode))) return 'throttled';
   if (status === 401 || (status === 403 && apiCode !== undefined && INVALID_TOKEN_CODES.has(apiCode))) {
     return 'unauthorized';

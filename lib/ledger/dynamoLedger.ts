@@ -187,8 +187,31 @@ export class DynamoLedger implements RetryLedger {
     try {
       return await send();
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
-      throw new LedgerError(`could not ${what} in DynamoDB table ${this.table} (${name}): check DRS_LEDGER_TABLE, the table, and the function's permissions`, { cause: error });
+      throw new LedgerError(`could not ${what} in DynamoDB table ${this.table}: ${dynamoProblem(error, this.table)}.`, { cause: error });
     }
   }
+}
+
+/**
+ * The AWS SDK's cause in one line, then the one fix for it: no credentials, no region, no
+ * table, no permission, or (for anything else) the general checks.
+ */
+function dynamoProblem(error: unknown, table: string): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().replace(/[.]+$/, '');
+  const cause = `${name}: ${message.length > 200 ? `${message.slice(0, 199)}…` : message}`;
+  if (name === 'CredentialsProviderError') {
+    return `${cause}. Give it AWS credentials: the function's role in Lambda; on the command line AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  }
+  if (/region is missing/i.test(message)) return `${cause}. Set AWS_REGION to the table's region (Lambda sets it by itself)`;
+  if (name === 'ResourceNotFoundException') {
+    return `${cause}. Create the table ${table} in this region, or set DRS_LEDGER_TABLE to the one that exists (serverless.yml creates drs-auto-retry-ledger-<stage>)`;
+  }
+  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') {
+    return `${cause}. Allow dynamodb:GetItem, PutItem, DeleteItem, BatchGetItem and BatchWriteItem on the table to these credentials`;
+  }
+  if (/\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN)\b/.test(message)) {
+    return `${cause}. Check DRS_LEDGER_ENDPOINT (or the region's DynamoDB endpoint) and the network path to it`;
+  }
+  return `${cause}. Check DRS_LEDGER_TABLE, the table and the permissions of the credentials`;
 }
