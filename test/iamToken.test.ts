@@ -116,7 +116,7 @@ describe('IAM password token', () => {
 
     // Assess
     expect(error).toBeInstanceOf(AuthError);
-    expect((error as Error).message).toMatch(/IAM refused the password login .*check OS_USERNAME, OS_PASSWORD/);
+    expect((error as Error).message).toMatch(/^IAM refused the password login \(HTTP 401 IAM\.0062 Incorrect password\)\. Check OS_USERNAME, OS_PASSWORD and OS_USER_DOMAIN_NAME/);
     expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain(wrong);
     expect(emulator.log.byRoute('token')).toHaveLength(1);
   });

@@ -116,7 +116,7 @@ describe('notification sinks through the CLI', () => {
     const report = JSON.parse(result.stdout) as Report;
     expect(report.notifications).toEqual([
       { sink: 'webhook', ok: true },
-      { sink: 'smn', ok: false, error: expect.stringMatching(/credentials/) },
+      { sink: 'smn', ok: false, error: expect.stringMatching(/IAM refused the password login/) },
     ]);
     expect(JSON.parse(webhook.requests[0]?.body ?? '{}').error.message).toMatch(/IAM refused/);
     expect(result.stdout + webhook.requests[0]?.body).not.toContain('not-the-password');

@@ -245,7 +245,7 @@ export class HttpClient {
       // Named as the budget, so that no caller mistakes it for a network or login problem.
       ...(budgetSpent ? { code: DEADLINE_EXCEEDED } : {}),
       status: result.status,
-      apiCode: body.code ?? result.transportCode ?? (result.parsed ? undefined : NOT_JSON),
+      apiCode: body.code ?? result.transportCode ?? (kind === 'malformed' ? NOT_JSON : undefined),
       apiMessage: body.message,
       results: body.results,
       attempts,
