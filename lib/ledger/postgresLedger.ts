@@ -45,11 +45,18 @@ const chunk = <T>(items: readonly T[], size: number): T[][] =>
 
 /** Where the ledger is, for messages: host, port and database, never the user's password. */
 function describeUrl(url: string): { where: string; secrets: string[] } {
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text; // a malformed escape: the driver refuses such a URL with its own error
+    }
+  };
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   const password = parsed?.password ?? '';
-  const secrets = password === '' ? [] : [password, decodeURIComponent(password)];
+  const secrets = password === '' ? [] : [password, decode(password)];
   if (!parsed) return { where: 'PostgreSQL (DRS_LEDGER_URL)', secrets };
-  const database = decodeURIComponent(parsed.pathname.slice(1)) || decodeURIComponent(parsed.username);
+  const database = decode(parsed.pathname.slice(1)) || decode(parsed.username);
   return { where: `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'}/${database}`, secrets };
 }
 
