@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     heading('Run 2, right after: the resumed tasks are running now, so nothing is left to retry');
     const second = await runCli(emulator, ['--format', 'text']);
     process.stdout.write(
-      `\nexit status ${second} (1: the jobs that needed a person in run 1 still do; the retried ones are running now, so they count as skipped)\n`,
+      `\nexit status ${second} (1: the jobs that needed a person in run 1 still do; the ones it retried are running now, so discovery no longer lists them)\n`,
     );
     process.stdout.write(
       `\nDRS saw ${emulator.log.entries.length} requests in all; batch-retry-task was called ${sent} time(s) in run 1 ` +
