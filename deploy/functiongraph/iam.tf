@@ -22,6 +22,17 @@ resource "opentelekomcloud_identity_role_v3" "drs_retry" {
     ]
   }
 
+  # Only with smn_topic_urn: the SMN sink publishes the report with the agency's credentials.
+  # "smn:topic:publish (Publish a message)" is the FunctionGraph docs' fine-grained SMN permission
+  # ("Configuring Agency Permissions").
+  dynamic "statement" {
+    for_each = var.smn_topic_urn == null ? [] : [1]
+    content {
+      effect = "Allow"
+      action = ["smn:topic:publish"]
+    }
+  }
+
   # Only with vpc_id: what FunctionGraph needs to attach the function to the VPC, as the
   # FunctionGraph docs list it ("Configuring Agency Permissions", fine-grained VPC permissions).
   dynamic "statement" {

@@ -6,6 +6,7 @@ locals {
       DRS_JOB_IDS    = join(",", var.job_ids)
       DRS_DISCOVER   = tostring(var.discover)
     },
+    var.smn_topic_urn == null ? {} : { NOTIFY_SMN_TOPIC_URN = var.smn_topic_urn },
     var.settings,
   )
   # Encrypted user data: the run reads it with context.getUserData like the plain settings.

@@ -82,6 +82,12 @@ variable "secret_settings" {
   sensitive   = true
 }
 
+variable "smn_topic_urn" {
+  description = "URN of an SMN topic that receives the reports (NOTIFY_SMN_TOPIC_URN); null = no SMN sink. Only then does the agency get smn:topic:publish."
+  type        = string
+  default     = null
+}
+
 variable "log_ttl_days" {
   description = "How long LTS keeps the run logs (the reports), in days."
   type        = number
