@@ -22,7 +22,7 @@ import { logErrors } from './middleware/logErrors.js';
 import { logReport } from './middleware/logReport.js';
 import { parseInput } from './middleware/parseInput.js';
 import { reportMetrics } from './middleware/reportMetrics.js';
-import { SAFETY_MARGIN_MS, timeBudget } from './middleware/timeBudget.js';
+import { SAFETY_MARGIN_MS, SINKS_WITHIN_MARGIN, timeBudget } from './middleware/timeBudget.js';
 
 export { RunFailedError } from '../lib/engine/index.js';
 
@@ -46,9 +46,7 @@ async function autoRetry(_event: unknown, context: Context): Promise<Report> {
     deadline,
     logger: log,
     runId,
-    // Two short attempts per sink fit in the safety margin kept back for the report.
-    sinkTimeoutMs: 3_000,
-    sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 },
+    ...SINKS_WITHIN_MARGIN,
   });
   if (report.error) throw RunFailedError.of(report);
   return report;

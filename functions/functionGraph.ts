@@ -22,7 +22,7 @@ import type { InvocationState } from './middleware/invocation.js';
 import { logErrors } from './middleware/logErrors.js';
 import { logReport } from './middleware/logReport.js';
 import { parseInput } from './middleware/parseInput.js';
-import { SAFETY_MARGIN_MS, timeBudget } from './middleware/timeBudget.js';
+import { SAFETY_MARGIN_MS, SINKS_WITHIN_MARGIN, timeBudget } from './middleware/timeBudget.js';
 
 /** The context FunctionGraph passes an event function (the runtime's Context class). */
 export interface FunctionGraphContext extends FunctionGraphSettingsContext {
@@ -62,9 +62,7 @@ async function functionGraph(_event: unknown, context: InvocationContext): Promi
     deadline,
     logger: log,
     runId,
-    // Two short attempts per sink fit in the safety margin kept back for the report.
-    sinkTimeoutMs: 3_000,
-    sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 },
+    ...SINKS_WITHIN_MARGIN,
   });
   // Returned, not thrown: the report is the answer (README "Deploying on FunctionGraph"); this
   // line is for an LTS keyword alarm.

@@ -1,41 +1,22 @@
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createProxy } from 'proxy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
 import { runCli } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { TEST_CA_FILE, TEST_TLS, useTwoTaskEmulator } from './support/twoTaskEmulator.js';
 import { outcomesOf } from './support/runAgainst.js';
 
 // The CLI behind a corporate forward proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), against a real
 // proxy server on 127.0.0.1 (the npm package `proxy`). Each test proves which way the requests
 // went: through the proxy's CONNECT tunnels, through it in absolute form, or around it.
 
-const TLS_DIR = join(process.cwd(), 'test', 'fixtures', 'tls');
-const tls = { key: readFileSync(join(TLS_DIR, 'emulator.key'), 'utf8'), cert: readFileSync(join(TLS_DIR, 'emulator.crt'), 'utf8') };
 const FAILED = '5b2e8c1d-4f7a-4e3b-9c6d-2a1f0e9dpx01';
 const HEALTHY = '7d4f1a2b-8c3e-4d5f-a6b7-c8d9e0f1px01';
 const JOBS = JSON.stringify({ jobIds: [FAILED, HEALTHY] });
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function emulatorWith(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  const emulator = await startEmulator({
-    tasks: [
-      { id: FAILED, status: 'FULL_TRANSFER_FAILED' },
-      { id: HEALTHY, status: 'INCRE_TRANSFER_STARTED' },
-    ],
-    ...options,
-  });
-  cleanups.push(() => emulator.close());
-  return emulator;
-}
+const { cleanups, emulatorWith } = useTwoTaskEmulator({ failed: FAILED, healthy: HEALTHY });
 
 interface RunningProxy {
   url: string;
@@ -75,12 +56,12 @@ async function startProxy(authenticate?: (req: IncomingMessage) => boolean): Pro
 describe('HTTPS through a proxy', () => {
   it('tunnels every request with CONNECT, keeps the tunnels alive, and verifies the endpoint itself', async () => {
     // Prepare
-    const emulator = await emulatorWith({ tls });
+    const emulator = await emulatorWith({ tls: TEST_TLS });
     const proxy = await startProxy();
     const origin = new URL(emulator.url).host;
 
     // Act
-    const env = { ...emulatorEnv(emulator), HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: join(TLS_DIR, 'emulator.crt'), DRS_CONCURRENCY: '2' };
+    const env = { ...emulatorEnv(emulator), HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: TEST_CA_FILE, DRS_CONCURRENCY: '2' };
     const result = await runCli(['--event', '-', '--format', 'json'], env, JOBS);
 
     // Assess: token, status page, retry; all inside tunnels to the emulator, none in the clear.
@@ -97,7 +78,7 @@ describe('HTTPS through a proxy', () => {
 
   it('refuses an untrusted certificate behind the proxy too: one tunnel, exit 3, not retried', async () => {
     // Prepare
-    const emulator = await emulatorWith({ tls });
+    const emulator = await emulatorWith({ tls: TEST_TLS });
     const proxy = await startProxy();
 
     // Act
@@ -113,12 +94,12 @@ describe('HTTPS through a proxy', () => {
   it('sends the proxy credentials from the proxy URL on CONNECT only, and never prints them', async () => {
     // Prepare
     const expected = `Basic ${Buffer.from('corp-user:proxy-secret-p@ss').toString('base64')}`;
-    const emulator = await emulatorWith({ tls });
+    const emulator = await emulatorWith({ tls: TEST_TLS });
     const proxy = await startProxy((req) => req.headers['proxy-authorization'] === expected);
     const withCredentials = proxy.url.replace('http://', 'http://corp-user:proxy-secret-p%40ss@');
 
     // Act
-    const env = { ...emulatorEnv(emulator), HTTPS_PROXY: withCredentials, NODE_EXTRA_CA_CERTS: join(TLS_DIR, 'emulator.crt') };
+    const env = { ...emulatorEnv(emulator), HTTPS_PROXY: withCredentials, NODE_EXTRA_CA_CERTS: TEST_CA_FILE };
     const result = await runCli(['--event', '-', '--format', 'json'], env, JOBS);
 
     // Assess
@@ -130,11 +111,11 @@ describe('HTTPS through a proxy', () => {
 
   it('says what to do when the proxy asks for credentials it did not get', async () => {
     // Prepare
-    const emulator = await emulatorWith({ tls });
+    const emulator = await emulatorWith({ tls: TEST_TLS });
     const proxy = await startProxy(() => false);
 
     // Act
-    const env = { ...emulatorEnv(emulator), HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: join(TLS_DIR, 'emulator.crt') };
+    const env = { ...emulatorEnv(emulator), HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: TEST_CA_FILE };
     const result = await runCli(['--event', '-', '--format', 'json'], env, JOBS);
 
     // Assess
@@ -181,11 +162,11 @@ describe('plain HTTP through a proxy', () => {
 describe('NO_PROXY', () => {
   it('sends the hosts it names around the proxy', async () => {
     // Prepare
-    const secure = await emulatorWith({ tls });
+    const secure = await emulatorWith({ tls: TEST_TLS });
     const proxy = await startProxy();
 
     // Act
-    const env = { ...emulatorEnv(secure), HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1', NODE_EXTRA_CA_CERTS: join(TLS_DIR, 'emulator.crt') };
+    const env = { ...emulatorEnv(secure), HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1', NODE_EXTRA_CA_CERTS: TEST_CA_FILE };
     const result = await runCli(['--event', '-', '--format', 'json'], env, JOBS);
 
     // Assess

@@ -1,42 +1,24 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
 import { ApiError } from '../lib/errors.js';
 import { HttpClient, type RequestAuthorizer } from '../lib/http/httpClient.js';
 import { MAX_ANSWER_BYTES } from '../lib/http/transport.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { startEmulator } from './emulator/index.js';
 import { runCli } from './support/cli.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
+import { TEST_CA_FILE, TEST_TLS, useTwoTaskEmulator } from './support/twoTaskEmulator.js';
 import { outcomesOf, runAgainst } from './support/runAgainst.js';
 
 // The transport (lib/http/transport.ts) from the user's side: TLS that verifies, connections
 // that are kept alive, answers that cannot exhaust memory, redirects that are never followed.
 
-const TLS_DIR = join(process.cwd(), 'test', 'fixtures', 'tls');
-const tls = { key: readFileSync(join(TLS_DIR, 'emulator.key'), 'utf8'), cert: readFileSync(join(TLS_DIR, 'emulator.crt'), 'utf8') };
 const FAILED = '5b2e8c1d-4f7a-4e3b-9c6d-2a1f0e9djb01';
 const HEALTHY = '7d4f1a2b-8c3e-4d5f-a6b7-c8d9e0f1jb01';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function emulatorWith(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  const emulator = await startEmulator({
-    tasks: [
-      { id: FAILED, status: 'FULL_TRANSFER_FAILED' },
-      { id: HEALTHY, status: 'INCRE_TRANSFER_STARTED' },
-    ],
-    ...options,
-  });
-  cleanups.push(() => emulator.close());
-  return emulator;
-}
+const { cleanups, emulatorWith } = useTwoTaskEmulator({ failed: FAILED, healthy: HEALTHY });
 
 async function listen(handler: (res: ServerResponse, acceptEncoding: string) => void): Promise<{ server: Server; url: string; requests: string[] }> {
   const requests: string[] = [];
@@ -61,10 +43,10 @@ const tokenAuthorizer = (token: string): RequestAuthorizer => ({ authorize: asyn
 describe('HTTPS', () => {
   it('runs end to end against an HTTPS endpoint whose CA is trusted through NODE_EXTRA_CA_CERTS', async () => {
     // Prepare
-    const emulator = await emulatorWith({ tls });
+    const emulator = await emulatorWith({ tls: TEST_TLS });
 
     // Act
-    const result = await runCli(['--event', '-', '--format', 'json'], { ...emulatorEnv(emulator), NODE_EXTRA_CA_CERTS: join(TLS_DIR, 'emulator.crt') }, JSON.stringify({ jobIds: [FAILED, HEALTHY] }));
+    const result = await runCli(['--event', '-', '--format', 'json'], { ...emulatorEnv(emulator), NODE_EXTRA_CA_CERTS: TEST_CA_FILE }, JSON.stringify({ jobIds: [FAILED, HEALTHY] }));
 
     // Assess
     expect(emulator.url).toMatch(/^https:\/\//);
@@ -76,7 +58,7 @@ describe('HTTPS', () => {
 
   it('refuses an endpoint whose certificate it cannot verify: one attempt, exit 3, and what to do', async () => {
     // Prepare
-    const emulator = await emulatorWith({ tls });
+    const emulator = await emulatorWith({ tls: TEST_TLS });
 
     // Act
     const result = await runCli(['--event', '-', '--format', 'json'], emulatorEnv(emulator), JSON.stringify({ jobIds: [FAILED] }));
