@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createProxy } from 'proxy';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
@@ -16,7 +15,7 @@ const FAILED = '5b2e8c1d-4f7a-4e3b-9c6d-2a1f0e9dpx01';
 const HEALTHY = '7d4f1a2b-8c3e-4d5f-a6b7-c8d9e0f1px01';
 const JOBS = JSON.stringify({ jobIds: [FAILED, HEALTHY] });
 
-const { cleanups, emulatorWith } = useTwoTaskEmulator({ failed: FAILED, healthy: HEALTHY });
+const { emulatorWith, listenLocally } = useTwoTaskEmulator({ failed: FAILED, healthy: HEALTHY });
 
 interface RunningProxy {
   url: string;
@@ -41,15 +40,8 @@ async function startProxy(authenticate?: (req: IncomingMessage) => boolean): Pro
     proxy.credentials.push(req.headers['proxy-authorization']);
   });
   if (authenticate) server.authenticate = authenticate;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = await listenLocally(server);
+  proxy.url = `http://127.0.0.1:${port}`;
   return proxy;
 }
 

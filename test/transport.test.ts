@@ -1,5 +1,4 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
@@ -18,7 +17,7 @@ import { outcomesOf, runAgainst } from './support/runAgainst.js';
 const FAILED = '5b2e8c1d-4f7a-4e3b-9c6d-2a1f0e9djb01';
 const HEALTHY = '7d4f1a2b-8c3e-4d5f-a6b7-c8d9e0f1jb01';
 
-const { cleanups, emulatorWith } = useTwoTaskEmulator({ failed: FAILED, healthy: HEALTHY });
+const { cleanups, emulatorWith, listenLocally } = useTwoTaskEmulator({ failed: FAILED, healthy: HEALTHY });
 
 async function listen(handler: (res: ServerResponse, acceptEncoding: string) => void): Promise<{ server: Server; url: string; requests: string[] }> {
   const requests: string[] = [];
@@ -26,15 +25,8 @@ async function listen(handler: (res: ServerResponse, acceptEncoding: string) => 
     requests.push(req.url ?? '');
     handler(res, req.headers['accept-encoding'] ?? '');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  const port = await listenLocally(server);
+  return { server, url: `http://127.0.0.1:${port}`, requests };
 }
 
 const oneAttempt = () => new HttpClient({ timeoutMs: 2_000, retry: { maxAttempts: 1 } });

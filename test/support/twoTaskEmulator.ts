@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 
@@ -13,8 +15,9 @@ export const TEST_TLS = {
 export const TEST_CA_FILE = join(TLS_DIR, 'emulator.crt');
 
 /**
- * A test file's cleanups, run in reverse after each test, and an emulator holding one failed and
- * one healthy task (closed by those cleanups): what the transport and proxy tests run against.
+ * A test file's cleanups, run in reverse after each test, an emulator holding one failed and one
+ * healthy task, and local test servers (all closed by those cleanups): what the transport and
+ * proxy tests run against.
  */
 export function useTwoTaskEmulator(ids: { failed: string; healthy: string }) {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -32,5 +35,17 @@ export function useTwoTaskEmulator(ids: { failed: string; healthy: string }) {
     cleanups.push(() => emulator.close());
     return emulator;
   }
-  return { cleanups, emulatorWith };
+  /** Starts a test server on a free loopback port, closed (its kept-alive sockets too) after the test. */
+  async function listenLocally(server: Server): Promise<number> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    return (server.address() as AddressInfo).port;
+  }
+  return { cleanups, emulatorWith, listenLocally };
 }
