@@ -15,13 +15,13 @@ export default defineConfig(
     },
   },
   {
-    // The layers (README "Development"): a face sees the engine and the input parsing, never an adapter or the core.
+    // The layers (README "Architecture"): a face sees the composition root and the input parsing, never the engine, an adapter or the core.
     files: ['functions/**/*.ts', 'bin/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
-          regex: '^(\\.\\./)+lib/(core|drs|auth|http|ledger|notify)/',
-          message: 'Faces import only from lib/engine, lib/input, lib/errors.ts and lib/log.ts; re-export what a face needs there.',
+          regex: '^(\\.\\./)+lib/(core|engine|drs|auth|http|ledger|notify)/',
+          message: 'Faces import only from lib/app, lib/input, lib/errors.ts and lib/log.ts; re-export what a face needs there.',
         }],
       }],
     },

@@ -3,7 +3,7 @@
  * mistake, each naming the option and what to type instead.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SHOW, SHOW_CHOICES, type ShowJobs } from '../lib/engine/index.js';
+import { DEFAULT_SHOW, SHOW_CHOICES, type ShowJobs } from '../lib/app/index.js';
 import { ConfigError, messageOf } from '../lib/errors.js';
 import { checkInteger, LIMITS, type CliOverrides } from '../lib/input/index.js';
 

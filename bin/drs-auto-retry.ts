@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import packageJson from '../package.json' with { type: 'json' };
-import { createDeadline, exitCodeOf, renderReportText, runAndNotify, type RunProgress } from '../lib/engine/index.js';
+import { createDeadline, exitCodeOf, renderReportText, runAndNotify, type RunProgress } from '../lib/app/index.js';
 import { ConfigError, messageOf } from '../lib/errors.js';
 import { checkSomethingToDo, loadConfig, normaliseEvent, parseEventFile, type RunRequest } from '../lib/input/index.js';
 import { createLogger } from '../lib/log.js';

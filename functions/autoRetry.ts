@@ -14,7 +14,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { runAndNotify, RunFailedError, type Report } from '../lib/engine/index.js';
+import { runAndNotify, RunFailedError, type Report } from '../lib/app/index.js';
 import { createLogger } from '../lib/log.js';
 import { bindLogger } from './middleware/bindLogger.js';
 import type { InvocationState } from './middleware/invocation.js';
@@ -24,7 +24,7 @@ import { parseInput } from './middleware/parseInput.js';
 import { reportMetrics } from './middleware/reportMetrics.js';
 import { SAFETY_MARGIN_MS, SINKS_WITHIN_MARGIN, timeBudget } from './middleware/timeBudget.js';
 
-export { RunFailedError } from '../lib/engine/index.js';
+export { RunFailedError } from '../lib/app/index.js';
 
 /** CloudWatch namespace and `service` dimension of the run's metrics (README, "Logs and metrics"). */
 export const METRICS_NAMESPACE = 'DrsAutoRetry';

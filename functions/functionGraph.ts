@@ -12,7 +12,7 @@
  */
 import middy from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { FUNCTIONGRAPH_LOG_LINE_BYTES, runAndNotify, type Report } from '../lib/engine/index.js';
+import { FUNCTIONGRAPH_LOG_LINE_BYTES, runAndNotify, type Report } from '../lib/app/index.js';
 import { ConfigError } from '../lib/errors.js';
 import type { Env } from '../lib/input/settingsSource.js';
 import { functionGraphSettings, type CredentialOrigin, type FunctionGraphSettingsContext } from '../lib/input/functionGraphSettings.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES, type JobOutcome } from '../lib/core/outcomes.js';
 import { reportInvariantProblems, type Report } from '../lib/core/report.js';
-import { LAMBDA_LOG_LINE_BYTES, REPORT_MESSAGE, REPORT_PART_MESSAGE } from '../lib/engine/reportLog.js';
+import { LAMBDA_LOG_LINE_BYTES, REPORT_MESSAGE, REPORT_PART_MESSAGE } from '../lib/notify/reportLog.js';
 import { OUTCOME_METRICS } from '../functions/middleware/reportMetrics.js';
 import { demoJobId } from './emulator/demoProject.js';
 import { invokeBuilt, type BuiltInvocation } from './support/builtHandler.js';

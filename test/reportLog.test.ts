@@ -8,7 +8,7 @@ import {
   REPORT_MESSAGE,
   REPORT_PART_MESSAGE,
   writeReportLog,
-} from '../lib/engine/reportLog.js';
+} from '../lib/notify/reportLog.js';
 
 const RUN_ID = '0b9d5f7e-3c1a-4e8b-9f2d-6a4c8e0b1d3f';
 const FIELDS = { service: 'drs-auto-retry', awsRequestId: 'req-1', functionName: 'fn', runId: RUN_ID };

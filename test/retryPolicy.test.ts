@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, classifyFailure, isTransient, parseRetryAfterMs } from '../lib/http/retryPolicy.js';
+import { classifyFailure } from '../lib/core/failureKind.js';
+import { backoffDelayMs, isTransient, parseRetryAfterMs } from '../lib/http/retryPolicy.js';
 import { parseOtcErrorBody } from '../lib/http/otcErrorBody.js';
 
 describe('retry policy', () => {

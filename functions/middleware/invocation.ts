@@ -3,7 +3,7 @@
  * and for each other. Both faces (Lambda, FunctionGraph) share them; only the way a value is
  * read from the platform's context differs, and that is an option of each middleware.
  */
-import type { Deadline } from '../../lib/engine/index.js';
+import type { Deadline } from '../../lib/app/index.js';
 import type { RunConfig } from '../../lib/input/index.js';
 
 /** The logger methods the middlewares and the run use (pino's Logger fits). */

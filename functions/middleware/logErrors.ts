@@ -4,7 +4,7 @@
  * is one `error` line saying which field; a failed run is one line with the report's error
  * (its report was logged just before); anything else is a bug, logged with its stack.
  */
-import { isRunFailedError } from '../../lib/engine/index.js';
+import { isRunFailedError } from '../../lib/app/index.js';
 import { ConfigError, isDrsAutoRetryError } from '../../lib/errors.js';
 import { optionError, type InvocationLogger, type InvocationMiddleware } from './invocation.js';
 

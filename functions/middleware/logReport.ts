@@ -2,7 +2,7 @@
  * Logs the run's report, whatever LOG_LEVEL is, in lines the platform's log keeps whole
  * (at most `maxLineBytes` each): the report of a failed run too, before its error is thrown on.
  */
-import { isRunFailedError, LAMBDA_LOG_LINE_BYTES, writeReportLog, type Report } from '../../lib/engine/index.js';
+import { isRunFailedError, LAMBDA_LOG_LINE_BYTES, writeReportLog, type Report } from '../../lib/app/index.js';
 import { writeAllSync } from '../../lib/log.js';
 import { optionError, type InvocationMiddleware, type InvocationRequest } from './invocation.js';
 

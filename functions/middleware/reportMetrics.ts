@@ -4,7 +4,7 @@
  * middleware, used before this one, writes them as one EMF line after the handler, or after
  * its error.
  */
-import { isRunFailedError, OUTCOMES, type Outcome, type Report } from '../../lib/engine/index.js';
+import { isRunFailedError, OUTCOMES, type Outcome, type Report } from '../../lib/app/index.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
 
 /** The metric names of the outcome counts: `needs_attention` → `NeedsAttention`. */

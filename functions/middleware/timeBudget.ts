@@ -4,7 +4,7 @@
  * the metrics need after the budget is spent, so they always happen before the platform's
  * timeout (README, "Deploying on AWS Lambda").
  */
-import { createDeadline } from '../../lib/engine/index.js';
+import { createDeadline } from '../../lib/app/index.js';
 import { optionError, required, type InvocationMiddleware } from './invocation.js';
 
 /** Time kept back from the platform's timeout for the report, the sinks and the metrics. */

@@ -4,20 +4,16 @@ import type { TaskItem } from '../core/outcomes.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import type { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import { parseItemResults } from '../http/otcErrorBody.js';
+import type { BatchRead, DbUseType, ListedTask, RetryItem, TaskDetail } from '../engine/ports.js';
 import type {
   BatchQueryRequest,
   BatchQueryResponse,
-  BatchRead,
   BatchRetryRequest,
   BatchRetryResponse,
-  DbUseType,
   JobInfo,
   ListJobsRequest,
   ListJobsResponse,
-  ListedTask,
   QueryJobResp,
-  RetryItem,
-  TaskDetail,
 } from './types.js';
 
 /** DRS answers at most 100 items a page (batch-detail, list). */

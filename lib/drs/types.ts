@@ -1,13 +1,8 @@
 /**
- * DRS API v3 types: the wire shapes this tool sends and reads (as in the OTC API reference),
- * and the typed values DrsClient hands to the rest of the code.
+ * DRS API v3 wire shapes: what this tool sends and reads (as in the OTC API reference). The typed
+ * values DrsClient hands to the engine are the engine's own (lib/engine/ports.ts).
  */
-import type { TaskItem } from '../core/outcomes.js';
-import type { DrsAutoRetryError } from '../errors.js';
-
-/** The three task scenarios; `POST /jobs` lists one at a time. */
-export const DB_USE_TYPES = ['migration', 'sync', 'cloudDataGuard'] as const;
-export type DbUseType = (typeof DB_USE_TYPES)[number];
+import type { DbUseType } from '../engine/ports.js';
 
 /** `page_req` of batch-status and batch-detail. Without it DRS answers only 5 items. */
 export interface PageReq {
@@ -82,39 +77,4 @@ export interface RetryTaskResp {
 export interface BatchRetryResponse {
   results?: RetryTaskResp[];
   count?: number;
-}
-
-/** A task's status plus what tells a dual-active parent from its children (batch-detail). */
-export interface TaskDetail extends TaskItem {
-  name?: string;
-  /** True for a dual-active (multi-write) DR task, parent or child. */
-  multiWrite: boolean;
-  parentId?: string;
-  masterJobId?: string;
-  dbUseType?: string;
-}
-
-/** A task found by listing a scenario; children of a dual-active parent are flattened. */
-export interface ListedTask {
-  id: string;
-  name?: string;
-  status?: string;
-  dbUseType: DbUseType;
-  /** Set on a child: the dual-active parent it belongs to. */
-  parentId?: string;
-  /** True for a dual-active parent (it has children); it must never be retried itself. */
-  isParent: boolean;
-}
-
-/** One job to resume. */
-export interface RetryItem {
-  jobId: string;
-  /** Sent as `is_sync_re_edit: true`: for tasks started after a re-edit. */
-  reEdit?: boolean;
-}
-
-/** A read over many chunks: what came back, and the chunks that could not be read. */
-export interface BatchRead<T> {
-  items: T[];
-  failures: Array<{ ids: string[]; error: DrsAutoRetryError }>;
 }

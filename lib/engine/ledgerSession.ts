@@ -1,9 +1,8 @@
-import type { RetryLedger } from './ports.js';
+import type { RetryBudgetSettings, RetryLedger } from './ports.js';
 import type { JobOutcome, ObservedTask } from '../core/outcomes.js';
 import type { PlannedJob } from '../core/plan.js';
 import { BACKOFF_CAP_MS, gateByBudget, recordAttempt, type JobRecord } from '../core/retryBudget.js';
 import { NON_FAILED_STATUSES } from '../core/taskStatuses.js';
-import type { LedgerSettings } from '../ledger/settings.js';
 
 /** Outcomes that mean a retry request for the job reached DRS and was answered. */
 const ATTEMPTED: ReadonlySet<JobOutcome['outcome']> = new Set(['retried', 'retry_failed']);
@@ -18,7 +17,7 @@ export class LedgerSession {
   constructor(
     private readonly ledger: RetryLedger,
     private readonly projectId: string,
-    private readonly settings: LedgerSettings,
+    private readonly settings: RetryBudgetSettings,
     private readonly clock: () => number,
     /** A dry run reads the budgets, to say what a real run would do, but changes nothing. */
     private readonly readOnly = false,

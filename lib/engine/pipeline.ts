@@ -1,10 +1,9 @@
 import type { JobOutcome, ObservedTask, TaskLabel } from '../core/outcomes.js';
 import { planRetries, type PlannedJob } from '../core/plan.js';
 import type { RunError } from '../core/report.js';
-import type { BatchRead, TaskDetail } from '../drs/types.js';
 import { toRunError } from '../errors.js';
 import type { LedgerSession } from './ledgerSession.js';
-import type { DrsPort } from './ports.js';
+import type { BatchRead, DrsPort, TaskDetail } from './ports.js';
 import { retryBatch } from './retryBatch.js';
 
 export interface PipelineOptions {

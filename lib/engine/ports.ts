@@ -1,17 +1,90 @@
 /**
- * The ports of the engine: what a run needs from DRS, from the ledger and from a logger. The
- * adapters (lib/drs, lib/ledger, pino) fit them; tests and the benchmark may hand in others.
+ * The ports of the engine: the settings a run takes, what it needs from DRS, from the ledger and
+ * from a logger, and the task shapes that cross them. The adapters (lib/drs, lib/ledger, pino)
+ * fit them; tests and the benchmark may hand in others.
  */
 import type { JobRecord } from '../core/retryBudget.js';
 import type { TaskItem } from '../core/outcomes.js';
-import type { BatchRead, DbUseType, ListedTask, TaskDetail } from '../drs/types.js';
+import type { Trigger } from '../core/report.js';
+import type { DrsAutoRetryError } from '../errors.js';
+
+/**
+ * What one run is told to do, validated. lib/input's RunConfig has all of it (and what only the
+ * composition root reads: credentials, endpoints, sinks), so it is handed in as it is.
+ */
+export interface RunSettings {
+  trigger: Trigger;
+  region: string;
+  /** Known before connecting only when configured (a project name is no id). */
+  projectId?: string;
+  /** The jobs asked for, in first-seen order; discovery may add more. */
+  jobIds: readonly string[];
+  /** DRS_DISCOVER: list every scenario and add the failed tasks. */
+  discover: boolean;
+  retryStatuses: readonly string[];
+  batchSize: number;
+  dryRun: boolean;
+  /** Per DRS call; also bounds the verification read. */
+  timeoutMs: number;
+  /** DRS_RE_EDIT: send `is_sync_re_edit` for every retried job. */
+  reEdit: boolean;
+  /** The retry budget a job gets per failure episode. */
+  ledger: RetryBudgetSettings;
+  /** DRS_VERIFY_AFTER_MS: re-read retried jobs this long after the retries; absent = off. */
+  verifyAfterMs?: number;
+}
+
+/** DRS_MAX_ATTEMPTS and DRS_BACKOFF_BASE_MS, as the ledger session applies them. */
+export interface RetryBudgetSettings {
+  maxAttempts: number;
+  backoffBaseMs: number;
+}
+
+/** The three task scenarios; `POST /jobs` lists one at a time. */
+export const DB_USE_TYPES = ['migration', 'sync', 'cloudDataGuard'] as const;
+export type DbUseType = (typeof DB_USE_TYPES)[number];
+
+/** A task's status plus what tells a dual-active parent from its children (batch-detail). */
+export interface TaskDetail extends TaskItem {
+  name?: string;
+  /** True for a dual-active (multi-write) DR task, parent or child. */
+  multiWrite: boolean;
+  parentId?: string;
+  masterJobId?: string;
+  dbUseType?: string;
+}
+
+/** A task found by listing a scenario; children of a dual-active parent are flattened. */
+export interface ListedTask {
+  id: string;
+  name?: string;
+  status?: string;
+  dbUseType: DbUseType;
+  /** Set on a child: the dual-active parent it belongs to. */
+  parentId?: string;
+  /** True for a dual-active parent (it has children); it must never be retried itself. */
+  isParent: boolean;
+}
+
+/** One job to resume. */
+export interface RetryItem {
+  jobId: string;
+  /** Sent as `is_sync_re_edit: true`: for tasks started after a re-edit. */
+  reEdit?: boolean;
+}
+
+/** A read over many chunks: what came back, and the chunks that could not be read. */
+export interface BatchRead<T> {
+  items: T[];
+  failures: Array<{ ids: string[]; error: DrsAutoRetryError }>;
+}
 
 /** The DRS calls a run makes (DrsClient fits it). */
 export interface DrsPort {
   listJobs(dbUseType: DbUseType): Promise<ListedTask[]>;
   /** Reads statuses in pages; `onChunk` gets each page as it arrives. */
   batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>>;
-  batchRetry(items: ReadonlyArray<{ jobId: string; reEdit?: boolean }>): Promise<TaskItem[]>;
+  batchRetry(items: readonly RetryItem[]): Promise<TaskItem[]>;
 }
 
 /** The one DRS call a retry batch needs. */
@@ -21,8 +94,8 @@ export type RetryPort = Pick<DrsPort, 'batchRetry'>;
 export type LeaseResult = { acquired: true } | { acquired: false; heldBy: string; heldUntil: number };
 
 /**
- * Where retry budgets and the run lease live between runs. Adapters: an in-memory ledger (the
- * default: stateless between invocations), DynamoDB and PostgreSQL.
+ * Where retry budgets and the run lease live between runs. Adapters: an in-memory ledger
+ * (stateless between invocations), DynamoDB and PostgreSQL; lib/app picks one.
  */
 export interface RetryLedger {
   /** The current episode of each job that has one. */

@@ -1,12 +1,10 @@
-import type { JobOutcome } from '../core/outcomes.js';
+import type { JobOutcome, TaskItem } from '../core/outcomes.js';
 import type { PlannedJob } from '../core/plan.js';
 import type { RunError } from '../core/report.js';
-import type { TaskItem } from '../core/outcomes.js';
 import { outcomeOfRetryAnswer } from '../core/retryAnswers.js';
 import type { RetryPort } from './ports.js';
 import { ApiError, AuthError, DeadlineExceededError, messageOf } from '../errors.js';
-import { classifyFailure } from '../http/retryPolicy.js';
-
+import { classifyFailure } from '../core/failureKind.js';
 
 /** What one retry batch settled. */
 export interface BatchResult {

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { RunConfig } from '../input/config.js';
 import { NO_DEADLINE, type Clock, type Deadline } from '../core/deadline.js';
-import type { DrsPort, RetryLedger, RunLogger } from './ports.js';
+import { DB_USE_TYPES, type DrsPort, type RetryLedger, type RunLogger, type RunSettings } from './ports.js';
 import type { JobOutcome, TaskLabel } from '../core/outcomes.js';
 import { uniqueIds } from '../core/plan.js';
 import { buildReport, type Report, type RunError } from '../core/report.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
-import { DB_USE_TYPES } from '../drs/types.js';
 import { AuthError, toRunError } from '../errors.js';
-import { MemoryLedger } from '../ledger/memoryLedger.js';
 import { RetryPipeline, type PipelineProgress } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
 import { verifyRetried } from './verify.js';
@@ -22,8 +19,8 @@ export interface RunContext {
 export interface RunDependencies {
   /** Connects to DRS (resolving the project id); may throw AuthError. */
   connect(): Promise<RunContext>;
-  /** Retry budgets and the run lease; default: in memory, i.e. stateless between runs. */
-  ledger?: RetryLedger;
+  /** Retry budgets and the run lease (lib/app opens the one the settings ask for). */
+  ledger: RetryLedger;
   /** The run's time budget (also bounds the lease and the verification wait). */
   deadline?: Deadline;
   logger?: RunLogger;
@@ -40,7 +37,7 @@ export type RunProgress = PipelineProgress & { requested: number };
 
 /** What one run works with, fixed at its start. */
 interface Run {
-  config: RunConfig;
+  config: RunSettings;
   deps: RunDependencies;
   runId: string;
   clock: Clock;
@@ -65,14 +62,14 @@ interface Settled {
  * report. It never throws for DRS or ledger trouble: a run-level failure is the report's
  * `error`, and the jobs it could not handle are `deferred`.
  */
-export async function runAutoRetry(config: RunConfig, deps: RunDependencies): Promise<Report> {
+export async function runAutoRetry(config: RunSettings, deps: RunDependencies): Promise<Report> {
   const clock = deps.clock ?? Date.now;
   const startedAt = clock();
   const run: Run = {
     config, deps, clock,
     runId: deps.runId ?? randomUUID(),
     deadline: deps.deadline ?? NO_DEADLINE,
-    ledger: deps.ledger ?? new MemoryLedger(),
+    ledger: deps.ledger,
     log: deps.logger,
   };
   const configured = uniqueIds(config.jobIds);
@@ -173,7 +170,7 @@ function finishReport(run: Run, startedAt: number, projectId: string, settled: S
 
 /** With DRS_DISCOVER: lists every scenario and adds the tasks in a failed status. */
 async function discover(
-  config: RunConfig,
+  config: RunSettings,
   drs: DrsPort,
   configured: string[],
   log: RunLogger | undefined,

@@ -1,7 +1,7 @@
 import type { Deadline } from '../core/deadline.js';
 import type { JobOutcome } from '../core/outcomes.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
-import type { BatchRead, TaskDetail } from '../drs/types.js';
+import type { BatchRead, TaskDetail } from './ports.js';
 import { messageOf } from '../errors.js';
 
 export interface VerifyOptions {

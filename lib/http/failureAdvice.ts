@@ -1,4 +1,4 @@
-import type { FailureKind } from './retryPolicy.js';
+import type { FailureKind } from '../core/failureKind.js';
 import type { RequestAuthorizer } from './httpClient.js';
 
 /*

@@ -1,15 +1,8 @@
 import { NO_DEADLINE, type Deadline } from '../core/deadline.js';
 import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError } from '../errors.js';
 import { parseOtcErrorBody } from './otcErrorBody.js';
-import {
-  DEFAULT_RETRY_OPTIONS,
-  backoffDelayMs,
-  classifyFailure,
-  isTransient,
-  parseRetryAfterMs,
-  type FailureKind,
-  type RetryOptions,
-} from './retryPolicy.js';
+import { classifyFailure, type FailureKind } from '../core/failureKind.js';
+import { DEFAULT_RETRY_OPTIONS, backoffDelayMs, isTransient, parseRetryAfterMs, type RetryOptions } from './retryPolicy.js';
 import type { AdaptiveRateLimiter } from './rateLimiter.js';
 import { exchange } from './transport.js';
 import { adviceFor, NOT_JSON, sentence, transportProblem, type FailedAttempt } from './failureAdvice.js';

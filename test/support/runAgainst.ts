@@ -1,10 +1,11 @@
 import { loadConfig, type CliOverrides } from '../../lib/input/config.js';
-import { connectDrs } from '../../lib/engine/connect.js';
+import { connectDrs } from '../../lib/app/connect.js';
 import { createDeadline } from '../../lib/core/deadline.js';
 import type { Report } from '../../lib/core/report.js';
 import { normaliseEvent } from '../../lib/input/events.js';
 import { runAutoRetry, type RunDependencies } from '../../lib/engine/run.js';
-import { runAndNotify } from '../../lib/engine/runAndNotify.js';
+import { runAndNotify } from '../../lib/app/runAndNotify.js';
+import { MemoryLedger } from '../../lib/ledger/memoryLedger.js';
 import type { Emulator } from '../emulator/index.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay, type AuthKind } from './emulatorEnv.js';
 
@@ -34,7 +35,7 @@ export async function runAgainst(emulator: Emulator, options: RunOptions = {}): 
   const retry = { baseDelayMs: 5, maxDelayMs: 50, ...options.retry };
   const report = options.withSinks
     ? await runAndNotify(config, { deadline, logger: SILENT, retry, sinkTimeoutMs: 300, sinkRetry: retry })
-    : await runAutoRetry(config, { connect: () => connectDrs(config, { deadline, retry }), deadline, ...options.deps });
+    : await runAutoRetry(config, { connect: () => connectDrs(config, { deadline, retry }), ledger: new MemoryLedger(), deadline, ...options.deps });
   // The secrets sweep runs on every report an integration test produces.
   const secrets = secretsInPlay(emulator, [env.OS_PASSWORD ?? '', env.OS_SECRET_KEY ?? '', env.OS_AUTH_TOKEN ?? '', env.NOTIFY_WEBHOOK_SECRET ?? '']);
   const leaks = leakedSecrets([JSON.stringify(report)], secrets);

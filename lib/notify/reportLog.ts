@@ -1,6 +1,6 @@
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
-import { inDisplayOrder } from '../notify/reportParts.js';
+import { inDisplayOrder } from './reportParts.js';
 
 /**
  * CloudWatch Logs keeps at most 256 KiB per event; a longer line is split or cut (README,

@@ -7,8 +7,7 @@ import type { RetryOptions } from '../http/retryPolicy.js';
 import { openLedger } from '../ledger/index.js';
 import { messageOf } from '../errors.js';
 import { createSinks, sendNotifications } from '../notify/index.js';
-import type { RunLogger } from './ports.js';
-import { runAutoRetry, type RunDependencies } from './run.js';
+import { runAutoRetry, type RunDependencies, type RunLogger } from '../engine/index.js';
 
 export interface RunAndNotifyOptions {
   deadline: Deadline;

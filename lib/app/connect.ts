@@ -6,7 +6,7 @@ import { HttpClient, type RetryNotice } from '../http/httpClient.js';
 import { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import type { RequestAuthorizer } from '../http/httpClient.js';
-import type { RunContext } from './run.js';
+import type { RunContext } from '../engine/index.js';
 
 export interface ConnectOptions {
   deadline: Deadline;
