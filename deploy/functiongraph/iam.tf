@@ -1,9 +1,38 @@
 # The function's identity: an agency that FunctionGraph assumes (op_svc_cff is the FunctionGraph
-# service), holding one custom policy with the fewest DRS actions the tool uses. FunctionGraph hands
-# the agency's temporary AK/SK and security token to each run; nothing is stored or rotated.
-# SECURITY.md "FunctionGraph agency" explains each action.
+# service). FunctionGraph hands the agency's temporary AK/SK and security token to each run;
+# nothing is stored or rotated. SECURITY.md "FunctionGraph agency" explains each permission.
+#
+# What each call needs, from DRS's permission table (otc-docs/drs/permissions_management.rst,
+# Table 3, "Common operations and supported actions"):
+#   list (DRS_DISCOVER)            drs:migrationJob:list    no dependency
+#   batch-status                   drs:migrationJob:get     no dependency ("Querying task statuses")
+#   batch-detail                   drs:migrationJob:get     the instance's read permission, e.g. RDS
+#                                                           ReadOnlyAccess ("Querying task details")
+#   batch-retry-task               drs:migrationJob:action  VPC FullAccess, and RDS ReadOnlyAccess
+#                                                           with RDS ("Performing operations on tasks")
+# The dependencies are system policies: var.drs_dependency_policies grants them by name.
+
+locals {
+  custom_policy = var.drs_permissions == "custom"
+
+  # drs_permissions = "system": DRS's own policy without deletion (Table 1), for accounts where
+  # IAM refuses the custom policy. The SMN and VPC needs then come from the system policies that
+  # FunctionGraph's docs name for them ("Configuring Agency Permissions", Table 1).
+  system_policies = local.custom_policy ? [] : concat(
+    ["DRS FullWithOutDeletePermission"],
+    var.smn_topic_urn == null ? [] : ["SMN Administrator"],
+    var.vpc_id == null || contains(var.drs_dependency_policies, "VPC FullAccess") ? [] : ["VPC Administrator"],
+  )
+
+  agency_roles = concat(
+    local.custom_policy ? [opentelekomcloud_identity_role_v3.drs_retry[0].display_name] : [],
+    var.drs_dependency_policies,
+    local.system_policies,
+  )
+}
 
 resource "opentelekomcloud_identity_role_v3" "drs_retry" {
+  count         = local.custom_policy ? 1 : 0
   provider      = opentelekomcloud.iam
   display_name  = "${var.name}-drs-retry"
   description   = "drs-auto-retry: list and read DRS tasks, retry failed ones"
@@ -59,6 +88,6 @@ resource "opentelekomcloud_identity_agency_v3" "function" {
 
   project_role {
     project = var.project_name
-    roles   = [opentelekomcloud_identity_role_v3.drs_retry.display_name]
+    roles   = local.agency_roles
   }
 }

@@ -52,6 +52,12 @@ resource "opentelekomcloud_fgs_function_v2" "drs_auto_retry" {
       error_message = "Give the function work: set job_ids, or discover = true."
     }
     precondition {
+      # The ledger choice is ledger_url or no_ledger (variables.tf); a URL in the maps would bypass
+      # it, and in settings it would be shown in the console.
+      condition     = !contains(concat(keys(var.settings), keys(var.secret_settings)), "DRS_LEDGER_URL")
+      error_message = "Set the ledger with ledger_url, not as DRS_LEDGER_URL in settings or secret_settings."
+    }
+    precondition {
       condition     = (var.vpc_id == null) == (var.subnet_id == null)
       error_message = "Set vpc_id and subnet_id together, or neither."
     }

@@ -1,4 +1,5 @@
-# Every variable the module reads. Required: domain_name, project_name, and job_ids or discover.
+# Every variable the module reads. Required: domain_name, project_name, job_ids or discover, and
+# the ledger choice: ledger_url, or no_ledger = true.
 
 variable "region" {
   description = "Open Telekom Cloud region of the project and its DRS tasks (eu-de, eu-nl)."
@@ -35,7 +36,7 @@ variable "memory_size" {
 }
 
 variable "timeout_seconds" {
-  description = "Timeout of one run (3 to 900 s). The run's time budget is this less 10 s, so the report is always logged and returned."
+  description = "Timeout of one run (30 to 900 s). The run's time budget is this less 10 s, so the report is always logged and returned."
   type        = number
   default     = 300
   validation {
@@ -69,10 +70,26 @@ variable "settings" {
 }
 
 variable "ledger_url" {
-  description = "postgres://user:password@host:5432/database of the retry ledger (DRS_LEDGER_URL); null keeps no state between runs. Stored as encrypted user data."
+  description = "postgres://user:password@host:5432/database of the retry ledger (DRS_LEDGER_URL; README \"Retry ledger on PostgreSQL\"), stored as encrypted user data. The ledger keeps each task's retry budget and the run lease between runs. Set this, or no_ledger = true: a plan with neither fails."
   type        = string
   default     = null
   sensitive   = true
+  validation {
+    # An empty string would deploy a function that silently runs without a ledger.
+    condition     = var.ledger_url == null || can(regex("^postgres(ql)?://", var.ledger_url))
+    error_message = "ledger_url must be a postgres:// or postgresql:// URL (README \"Retry ledger on PostgreSQL\"). To run without a ledger, leave it unset and set no_ledger = true."
+  }
+}
+
+variable "no_ledger" {
+  description = "true runs without a retry ledger, deliberately: every run then starts with a fresh retry budget, so a task that fails again after each retry is retried every run, forever, and never escalated; and two runs are not kept from overlapping by a lease. Only for trying the tool out."
+  type        = bool
+  default     = false
+  validation {
+    # Needs Terraform 1.9 (a validation that reads another variable): versions.tf.
+    condition     = var.no_ledger != (var.ledger_url != null)
+    error_message = "Choose the retry ledger: set ledger_url (postgres://…, best as TF_VAR_ledger_url; README \"Retry ledger on PostgreSQL\"), or set no_ledger = true to run without one, knowing that without a ledger every run starts with a fresh retry budget, so a task that keeps failing is retried every run and never escalated. Not both."
+  }
 }
 
 variable "secret_settings" {
@@ -104,4 +121,20 @@ variable "subnet_id" {
   description = "Subnet (network id) of vpc_id that the function joins; required with vpc_id."
   type        = string
   default     = null
+}
+
+variable "drs_permissions" {
+  description = "How the agency gets its DRS permissions: \"custom\" (a custom policy with drs:migrationJob:list, get and action only) or \"system\" (the system policy DRS FullWithOutDeletePermission, for accounts where IAM refuses the custom policy, or to confirm that a 403 on the retry is the unconfirmed action; SECURITY.md)."
+  type        = string
+  default     = "custom"
+  validation {
+    condition     = contains(["custom", "system"], var.drs_permissions)
+    error_message = "drs_permissions must be \"custom\" or \"system\"."
+  }
+}
+
+variable "drs_dependency_policies" {
+  description = "System policies that DRS's permission table (Table 3) says the tool's calls depend on, granted to the agency in project_name: RDS ReadOnlyAccess for \"Querying task details\" and the retry when a task's database is RDS, VPC FullAccess for \"Performing operations on tasks\" (the retry). Remove one only after a real run has shown it is not needed (SECURITY.md)."
+  type        = list(string)
+  default     = ["RDS ReadOnlyAccess", "VPC FullAccess"]
 }
