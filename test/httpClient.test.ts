@@ -97,6 +97,22 @@ describe('HttpClient against the emulator', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it("words its advice from the request's EndpointAdvice, and names no setting without one", async () => {
+    // Prepare: a port nobody listens on, asked for as DRS with the advice, then without.
+    const advice = { service: 'Example', setting: 'EXAMPLE_URL', example: 'https://example.test', throttled: 'slow down', refused: 'check it' };
+    const url = 'http://127.0.0.1:9/v3/x/jobs/batch-status';
+    const ask = (withAdvice: boolean) =>
+      client().request({ operation: 'DRS batch-status', ...(withAdvice ? { advice } : {}), method: 'POST', url, body: statusBody }).then(() => new Error('no failure'), (e: unknown) => e as Error);
+
+    // Act
+    const advised = await ask(true);
+    const plain = await ask(false);
+
+    // Assess
+    expect(advised.message).toBe('DRS batch-status failed after 3 attempts: no answer (connect ECONNREFUSED 127.0.0.1:9). Check EXAMPLE_URL and the network path to it.');
+    expect(plain.message).toBe('DRS batch-status failed after 3 attempts: no answer (connect ECONNREFUSED 127.0.0.1:9). Check its URL and the network path to it.');
+  });
+
   it('does not retry a definite 4xx answer', async () => {
     const http = client();
     const error = await http

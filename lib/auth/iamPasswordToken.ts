@@ -1,5 +1,6 @@
 import type { Clock } from '../core/deadline.js';
 import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError, DrsAutoRetryError, messageOf } from '../errors.js';
+import type { EndpointAdvice } from '../http/failureAdvice.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 
 /** IAM password credentials, scoped to one project by id or by name. */
@@ -18,6 +19,18 @@ interface IssuedToken {
   expiresAt: number;
   projectId: string | undefined;
 }
+
+/**
+ * What a failed IAM call tells the user to check. Throttling and refusal keep the words the DRS
+ * calls use: a login is made for DRS, and a 401 here becomes refusedLogin's own message anyway.
+ */
+const IAM_ADVICE: EndpointAdvice = {
+  service: 'IAM',
+  setting: 'OS_AUTH_URL',
+  example: 'https://iam.eu-de.otc.t-systems.com/v3',
+  throttled: 'DRS is throttling: lower DRS_CONCURRENCY or run less often',
+  refused: 'The credentials were refused: check them, and that they may use DRS in this project',
+};
 
 /** Refresh this long before `expires_at`, so that no call goes out with a dying token. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -88,6 +101,7 @@ export class IamPasswordTokenProvider implements RequestAuthorizer {
     try {
       response = await this.http.request<{ token?: { expires_at?: string; project?: { id?: string } } }>({
         operation: 'IAM token',
+        advice: IAM_ADVICE,
         method: 'POST',
         url,
         headers: { 'content-type': 'application/json;charset=utf8' },

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError, AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
 import type { TaskItem } from '../core/outcomes.js';
+import type { EndpointAdvice } from '../http/failureAdvice.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import type { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import { parseItemResults } from '../http/otcErrorBody.js';
@@ -19,6 +20,15 @@ import type {
 /** DRS answers at most 100 items a page (batch-detail, list). */
 export const MAX_PER_PAGE = 100;
 const BATCH_DETAIL = 'batch-detail';
+
+/** What a failed DRS call tells the user to check (README "Configuration"). */
+export const DRS_ADVICE: EndpointAdvice = {
+  service: 'DRS',
+  setting: 'DRS_ENDPOINT',
+  example: 'https://drs.eu-de.otc.t-systems.com',
+  throttled: 'DRS is throttling: lower DRS_CONCURRENCY or run less often',
+  refused: 'The credentials were refused: check them, and that they may use DRS in this project',
+};
 
 export interface DrsClientOptions {
   http: HttpClient;
@@ -98,6 +108,7 @@ export class DrsClient {
     return this.limit(async () => {
       const response = await this.options.http.request<T | undefined>({
         operation: `DRS ${operation}`,
+        advice: DRS_ADVICE,
         method: 'POST',
         url: `${this.base}${path}`,
         body,

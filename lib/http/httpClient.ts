@@ -5,7 +5,7 @@ import { classifyFailure, type FailureKind } from '../core/failureKind.js';
 import { DEFAULT_RETRY_OPTIONS, backoffDelayMs, isTransient, parseRetryAfterMs, type RetryOptions } from './retryPolicy.js';
 import type { AdaptiveRateLimiter } from './rateLimiter.js';
 import { exchange } from './transport.js';
-import { adviceFor, NOT_JSON, sentence, transportProblem, type FailedAttempt } from './failureAdvice.js';
+import { adviceFor, NOT_JSON, sentence, starvedAdvice, transportProblem, type EndpointAdvice } from './failureAdvice.js';
 
 /** A request as a credential sees it: what AK/SK signs, or what a token is added to. */
 export interface SignableRequest {
@@ -37,6 +37,8 @@ export interface RequestAuthorizer {
 export interface HttpRequest {
   /** For messages and logs, e.g. `DRS batch-status`. */
   operation: string;
+  /** What a failure tells the user: the owning adapter's service, setting and fixes. */
+  advice?: EndpointAdvice;
   method: 'GET' | 'POST';
   url: string;
   /** Serialised once as JSON; the same bytes are signed and sent. */
@@ -86,7 +88,7 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-interface Attempt extends FailedAttempt {
+interface Attempt {
   status: number;
   headers: Record<string, string>;
   data: unknown;
@@ -149,12 +151,12 @@ export class HttpClient {
       }
       if (kind === 'throttled' && limiter) {
         // Throttling slows the run down; it ends a request only when DRS accepts nothing at all.
-        lastFailure = this.toError(request.operation, result, kind, attempt, request.authorizer, limiter.starved() ? limiter.giveUpAfterMs : undefined);
+        lastFailure = this.toError(request, result, kind, attempt, limiter.starved() ? limiter.giveUpAfterMs : undefined);
         if (limiter.starved()) throw lastFailure;
         this.notify(request, attempt, kind, result, error.code, 0);
         continue;
       }
-      const failure = this.toError(request.operation, result, kind, attempt, request.authorizer);
+      const failure = this.toError(request, result, kind, attempt);
       if (!isTransient(kind) || ++bounded >= this.retry.maxAttempts) throw failure;
       const delayMs = backoffDelayMs(retryIndex++, this.retry, retryAfter, this.random);
       // Waiting past the budget helps nobody: give up now with the real cause.
@@ -211,14 +213,8 @@ export class HttpClient {
     return Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining)) : undefined;
   }
 
-  private toError(
-    operation: string,
-    result: Attempt,
-    kind: FailureKind,
-    attempts: number,
-    authorizer?: RequestAuthorizer,
-    starvedMs?: number,
-  ): ApiError | AuthError {
+  private toError(request: HttpRequest, result: Attempt, kind: FailureKind, attempts: number, starvedMs?: number): ApiError | AuthError {
+    const { operation } = request;
     const body = parseOtcErrorBody(result.data);
     const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
     let what: string;
@@ -231,8 +227,8 @@ export class HttpClient {
     const advice = budgetSpent
       ? undefined
       : starvedMs !== undefined
-        ? `DRS accepted none of this run's requests for ${starvedMs >= 60_000 ? `${Math.round(starvedMs / 60_000)} minutes` : `${Math.round(starvedMs / 1000)} s`}; the next run tries again`
-        : adviceFor(kind, operation, result, body.code, authorizer);
+        ? starvedAdvice(starvedMs, request.advice)
+        : adviceFor(kind, { status: result.status, apiCode: body.code, refusal: request.authorizer?.refusal }, request.advice);
     const message = `${operation} failed${tries}: ${sentence(what)}.${advice ? ` ${advice}.` : ''}`;
     const options = {
       operation,

@@ -1,4 +1,5 @@
 import type { Report } from '../core/report.js';
+import type { EndpointAdvice } from '../http/failureAdvice.js';
 import { HttpClient } from '../http/httpClient.js';
 import { listedJobCount, renderReportText } from './reportText.js';
 import { SINK_OPERATIONS, SinkError } from './failure.js';
@@ -50,6 +51,15 @@ export function renderSmnMessage(report: Report): SmnMessage {
  */
 const urnSegment = (urn: string) => encodeURIComponent(urn).replace(/%3A/gi, ':');
 
+/** What a failed publish tells the user to check (the sink's result shows only its code, describeSinkFailure). */
+const SMN_ADVICE: EndpointAdvice = {
+  service: 'SMN',
+  setting: 'SMN_ENDPOINT',
+  example: 'https://smn.eu-de.otc.t-systems.com',
+  throttled: 'SMN is throttling: notify less often (NOTIFY_ON=problems)',
+  refused: 'The credentials were refused: check that they may publish to the topic (smn:topic:publish)',
+};
+
 /** OTC SMN topic publish, with the credentials DRS uses; SMN's `{code, message}` ends up in the error. */
 export function createSmnSink(topicUrn: string, target: SmnTarget | undefined, delivery: DeliveryOptions): Sink {
   const http = new HttpClient({ timeoutMs: delivery.timeoutMs, retry: delivery.retry });
@@ -61,7 +71,7 @@ export function createSmnSink(topicUrn: string, target: SmnTarget | undefined, d
       }
       const endpoint = target.endpoint.replace(/\/+$/, '');
       const url = `${endpoint}/v2/${encodeURIComponent(target.projectId)}/notifications/topics/${urnSegment(topicUrn)}/publish`;
-      await http.request({ operation: SINK_OPERATIONS.smn, method: 'POST', url, body: renderSmnMessage(report), authorizer: target.authorizer });
+      await http.request({ operation: SINK_OPERATIONS.smn, advice: SMN_ADVICE, method: 'POST', url, body: renderSmnMessage(report), authorizer: target.authorizer });
     },
   };
 }
