@@ -1,3 +1,5 @@
+import type { JobCause } from './failureCauses.js';
+
 /**
  * What happened to each job: the outcome vocabulary of the report (README "What happens to each job"). Every
  * requested job ends with exactly one of these.
@@ -36,6 +38,10 @@ export interface JobOutcome {
   statusAfter?: string;
   /** True in the one run that found this job's retry budget spent: a person must act now. */
   escalated?: boolean;
+  /** DRS's own text of why the task failed, credentials masked and length bounded (failureText.ts). */
+  failureReason?: string;
+  /** The failure-cause rule that text matched (README "Why did it fail?"). */
+  cause?: JobCause;
 }
 
 /** Outcomes that need nobody: the run is a success (exit 0) when every job ends in one. */
