@@ -21,3 +21,9 @@ export const DEFAULT_ACCESS_KEY: EmulatorAccessKey = Object.freeze({
 
 /** IAM documents a 24 h token lifetime. */
 export const DEFAULT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The standalone emulator's port (`npm run emulator`): fixed, so that pasted `export` lines stay
+ * valid from one start to the next. Tests always ask for a free port instead.
+ */
+export const DEFAULT_EMULATOR_PORT = 8990;

@@ -4,6 +4,8 @@ import { handleBatchQuery } from './drsBatchQuery.js';
 import { invalidRequest } from './drsErrors.js';
 import { handleList } from './drsList.js';
 import { handleRetry } from './drsRetry.js';
+import { serviceFaultResponse } from './faultActions.js';
+import type { FaultInjector } from './faults.js';
 import { handleTokenRequest, type IamDeps } from './iam.js';
 import type { ParsedBody } from './json.js';
 import { errorResponse, NOT_FOUND, smnError, type ApiResponse } from './responses.js';
@@ -15,6 +17,7 @@ import type { TaskStore } from './taskStore.js';
 export interface Services extends AuthDeps, IamDeps {
   tasks: TaskStore;
   smn: SmnService;
+  faults: FaultInjector;
 }
 
 /** A fully read request. */
@@ -40,23 +43,30 @@ function smnAuthError(failure: AuthFailure): ApiResponse {
 /** Routes a received request to its handler; authentication comes before the body is looked at. */
 export function dispatch(match: RouteMatch, req: ReceivedRequest, services: Services): ApiResponse {
   if (match.route === 'unknown' || (match.route !== 'token' && match.projectId === undefined)) return NOT_FOUND;
-  if (match.route === 'token') return handleTokenRequest(req.rawQuery, req.body, services);
+  if (match.route === 'token') return { ...handleTokenRequest(req.rawQuery, req.body, services), served: true };
 
   const projectId = match.projectId ?? '';
   const failure = authenticate({ ...req, body: req.rawBody, projectId }, services);
   if (match.route === 'smn') {
-    return failure ? smnAuthError(failure) : services.smn.publish(projectId, match.topicUrn ?? '', req.body);
+    return failure ? smnAuthError(failure) : { ...services.smn.publish(projectId, match.topicUrn ?? '', req.body), served: true };
   }
   if (failure) return errorResponse(failure.status, failure.code, failure.message);
-  switch (match.route) {
+  // DRS checks the caller's permissions (and may answer a 2xx error) only once the credentials passed.
+  const fault = services.faults.take(match.route, 'service');
+  if (fault !== undefined) return { ...serviceFaultResponse(fault), fault: fault.kind };
+  return { ...serveDrs(match.route, projectId, req.body, services), served: true };
+}
+
+function serveDrs(route: RouteMatch['route'], projectId: string, body: ParsedBody, services: Services): ApiResponse {
+  switch (route) {
     case 'batch-status':
-      return handleBatchQuery('status', projectId, req.body, services.tasks);
+      return handleBatchQuery('status', projectId, body, services.tasks);
     case 'batch-detail':
-      return handleBatchQuery('detail', projectId, req.body, services.tasks);
+      return handleBatchQuery('detail', projectId, body, services.tasks);
     case 'list':
-      return handleList(projectId, req.body, services.tasks);
+      return handleList(projectId, body, services.tasks);
     case 'batch-retry':
-      return handleRetry(projectId, req.body, services.tasks, services.now);
+      return handleRetry(projectId, body, services.tasks, services.now);
     default:
       return invalidRequest();
   }

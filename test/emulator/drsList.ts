@@ -9,6 +9,7 @@ import type { EmulatorTask } from './types.js';
 
 const DB_USE_TYPES: ReadonlySet<unknown> = new Set(['migration', 'sync', 'cloudDataGuard']);
 const PER_PAGE_MAX = 100;
+const ENGINE_TYPE_DEFAULT = 'mysql';
 
 interface ListQuery {
   curPage: number;
@@ -41,11 +42,12 @@ function readQuery(body: Record<string, unknown>): ListQuery | ApiResponse {
   const dbUseType = required(body, 'db_use_type');
   if (dbUseType === undefined) return parameterEmpty('db_use_type');
   if (!DB_USE_TYPES.has(dbUseType)) return parameterInvalid('db_use_type');
-  // The doc gives engine_type a default of mysql, but applying it would hide cloudDataGuard-mysql
-  // tasks from a client that omits the filter; like '', absence means no filter.
   const status = filter(body, 'status');
   const name = filter(body, 'name');
-  const engineType = filter(body, 'engine_type');
+  // querying_tasks_of_a_tenant.rst:73-75: engine_type is optional with "Default value: mysql", so a
+  // client that leaves it out sees MySQL-to-MySQL tasks only (no postgresql, mongodb,
+  // mysql-to-taurus or cloudDataGuard-mysql); the doc's example request (line 328) sends "" for all.
+  const engineType = body.engine_type === undefined || body.engine_type === null ? ENGINE_TYPE_DEFAULT : filter(body, 'engine_type');
   for (const value of [status, name, engineType]) if (typeof value !== 'string') return value;
   return {
     curPage, perPage, dbUseType: dbUseType as string, status: status as string, name: name as string, engineType: engineType as string,

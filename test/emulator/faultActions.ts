@@ -26,6 +26,10 @@ export function executeFault(rule: FaultRule, route: EmulatorRoute, res: ServerR
   switch (rule.kind) {
     case 'latency':
     case 'expire-tokens':
+    // Service faults are answered by dispatch, after authentication (serviceFaultResponse).
+    case 'permission-denied':
+    case 'no-operation-permission':
+    case 'error-in-2xx':
       return 'continue';
     case 'throttle':
       // DRS reports throttling as HTTP 400, not 429 (DRS error-code table).
@@ -61,6 +65,30 @@ export function executeFault(rule: FaultRule, route: EmulatorRoute, res: ServerR
       // Ending the socket (not the response) leaves the promised Content-Length unmet.
       res.write(sent, () => res.socket?.end());
       return 'handled';
+    }
+  }
+}
+
+/** error_code.rst's 2xx codes with their statuses (lines 79 and 87); any other code is sent with 200. */
+const TWO_XX_ERRORS: ReadonlyMap<string, { status: number; message: string }> = new Map([
+  ['DRS.M01504', { status: 202, message: 'Another operation is being performed on the migration task or the migration task is abnormal.' }],
+  ['DRS.M05066', { status: 200, message: 'Failed to create instance!' }],
+]);
+
+/** DRS's answer for a `service` fault (faults.ts `phaseOf`), given once the credentials passed. */
+export function serviceFaultResponse(rule: FaultRule): ApiResponse {
+  switch (rule.kind) {
+    case 'permission-denied':
+      // error_code.rst:23; status_code.rst:65-67 (403: "Do not retry the request before modification").
+      return errorResponse(403, 'DRS.M00102', 'Insufficient user permissions.');
+    case 'no-operation-permission':
+      // error_code.rst:25.
+      return errorResponse(401, 'DRS.M00103', 'You do not have operation permissions. Check account permissions on IAM.');
+    default: {
+      // abnormal_request_results.rst:15-17: the abnormal body is error_code + error_msg, and nothing else.
+      const code = rule.errorCode ?? 'DRS.M01504';
+      const known = TWO_XX_ERRORS.get(code);
+      return errorResponse(known?.status ?? 200, code, known?.message ?? 'Service error.');
     }
   }
 }

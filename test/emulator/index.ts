@@ -9,8 +9,8 @@ import { TokenStore } from './tokens.js';
 import type { Emulator, EmulatorAccessKey, EmulatorOptions, EmulatorProject, EmulatorUser } from './types.js';
 
 export { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, DEFAULT_USER } from './defaults.js';
-export { FaultInjector, type FaultKind, type FaultRoute, type FaultRule } from './faults.js';
-export { RequestLog, type AuthKind, type LogEntry } from './requestLog.js';
+export { FaultInjector, type FaultKind, type FaultPhase, type FaultRoute, type FaultRule } from './faults.js';
+export { RequestLog, type AuthKind, type LogEntry, type RetryFilter } from './requestLog.js';
 export type {
   DbUseType,
   Emulator,
@@ -60,7 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let url = '';
 
   const server = await startServer(options.port ?? 0, {
-    services: { tasks, smn, tokens, users, projects, accessKeys, now, baseUrl: () => url },
+    services: { tasks, smn, faults, tokens, users, projects, accessKeys, now, baseUrl: () => url },
     faults,
     log,
     latencyMs: () => latencyMs,

@@ -30,8 +30,28 @@ export interface LogEntry {
   /** Wall-clock ms (Date.now), not the emulator clock, so durations stay real when tests mock time. */
   startedAt: number;
   finishedAt?: number;
+  /**
+   * True when the operation itself answered: no fault, no rate limit, credentials accepted. A
+   * batch-retry-task request that is `served` is one whose jobs DRS acted on (per item).
+   */
+  served?: boolean;
   /** Set when a handler threw: the emulator itself has a bug. */
   error?: string;
+}
+
+/** Which batch-retry-task requests {@link RequestLog.retryBatches} counts. */
+export interface RetryFilter {
+  /** Only requests the retry operation answered itself (see {@link LogEntry.served}); default: every request sent. */
+  served?: boolean;
+}
+
+function jobIdsOf(body: unknown): string[] {
+  const jobs = (body as { jobs?: unknown } | undefined)?.jobs;
+  if (!Array.isArray(jobs)) return [];
+  return jobs.flatMap((job: unknown) => {
+    const id = (job as { job_id?: unknown } | null)?.job_id;
+    return typeof id === 'string' ? [id] : [];
+  });
 }
 
 /** What the server knows about a request when it arrives. */
@@ -53,6 +73,18 @@ export class RequestLog {
 
   byRoute(route: EmulatorRoute): LogEntry[] {
     return this.#entries.filter((entry) => entry.route === route);
+  }
+
+  /** The job ids of each batch-retry-task request, in arrival order (a batch split in two shows as two). */
+  retryBatches(filter: RetryFilter = {}): string[][] {
+    return this.byRoute('batch-retry')
+      .filter((entry) => !filter.served || entry.served === true)
+      .map((entry) => jobIdsOf(entry.body));
+  }
+
+  /** Every job id sent to batch-retry-task, in order; a job sent twice appears twice. */
+  retriedJobIds(filter: RetryFilter = {}): string[] {
+    return this.retryBatches(filter).flat();
   }
 
   /** The most requests (of one route, or of all) being processed at the same instant since start or `clear()`. */

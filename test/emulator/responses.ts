@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { FaultKind } from './faults.js';
 
 /** What a route handler answers; the server writes it as JSON. */
 export interface ApiResponse {
@@ -8,6 +9,10 @@ export interface ApiResponse {
   headers?: Record<string, string>;
   /** The body as JSON text already (big answers joined from cached parts); sent instead of `body`. */
   json?: string;
+  /** Set when an injected `service` fault made this answer, for the request log. */
+  fault?: FaultKind;
+  /** Set when the operation itself answered (no fault, credentials accepted), for the request log. */
+  served?: boolean;
 }
 
 /** DRS, IAM and the API gateway share `{error_code, error_msg}`. */

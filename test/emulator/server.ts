@@ -96,8 +96,9 @@ export async function startServer(port: number, parts: ServerParts): Promise<Run
     if (body.ok) entry.body = body.value;
     if (!(await pause(latencyMs(), res))) return;
 
-    // Faults come before authentication: a gateway throttles or fails before it checks credentials.
-    const fault = faults.take(match.route);
+    // Gateway faults come before authentication: a gateway throttles or fails before it checks
+    // credentials. DRS's own refusals (`service` faults) are answered by dispatch, after it.
+    const fault = faults.take(match.route, 'gateway');
     if (fault !== undefined) {
       entry.fault = fault.kind;
       if (!(await pause(fault.ms ?? 0, res))) return;
@@ -117,6 +118,8 @@ export async function startServer(port: number, parts: ServerParts): Promise<Run
       entry.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
       response = serviceAbnormal();
     }
+    if (response.fault !== undefined) entry.fault = response.fault;
+    if (response.served === true) entry.served = true;
     sendResponse(res, response);
   }
 

@@ -94,7 +94,7 @@ function endpoint(task: EmulatorTask, side: 'source' | 'target'): Record<string,
 const fixedMembers = new WeakMap<EmulatorTask, string>();
 
 function renderFixedMembers(task: EmulatorTask): string {
-  const { status: _status, error_code: _code, error_message: _message, ...fixed } = renderDetail(task);
+  const { status: _status, error_code: _code, error_message: _message, failed_reason: _reason, ...fixed } = renderDetail(task);
   // `{"id":…,…}` without its braces: members to put in front of the live ones.
   return JSON.stringify(fixed).slice(1, -1);
 }
@@ -113,11 +113,22 @@ export function detailItemJson(task: EmulatorTask): string {
   }
   const live = {
     status: task.status,
-    ...(task.errorCode !== undefined && { error_code: task.errorCode }),
-    ...(task.errorMessage !== undefined && { error_message: task.errorMessage }),
+    ...failureFields(task),
   };
   // `"status":…}`: the live members and the closing brace.
   return `{${fixed},${JSON.stringify(live).slice(1)}`;
+}
+
+/**
+ * What batch-detail says about a failure: `error_code` and `error_message` (querying_task_details_in_batches.rst:220-222)
+ * and `failed_reason`, "Failure cause" (line 156), which carries DRS's wrapped text
+ * (`service LOGMANAGER failed, cause by: …`, as in the list page's example).
+ */
+function failureFields(task: EmulatorTask): Record<string, string> {
+  return {
+    ...(task.errorCode !== undefined && { error_code: task.errorCode }),
+    ...(task.errorMessage !== undefined && { error_message: task.errorMessage, failed_reason: task.errorMessage }),
+  };
 }
 
 function renderDetail(task: EmulatorTask): Record<string, unknown> {
@@ -154,8 +165,7 @@ function renderDetail(task: EmulatorTask): Record<string, unknown> {
     ...(task.masterJobId !== undefined && { master_job_id: task.masterJobId }),
     replace_definer: true,
     migrate_user: false,
-    ...(task.errorCode !== undefined && { error_code: task.errorCode }),
-    ...(task.errorMessage !== undefined && { error_message: task.errorMessage }),
+    ...failureFields(task),
     az_code: 'eu-de-01',
     vpc_id: uuid(task.id, 'vpc'),
     subnet_id: uuid(task.id, 'subnet'),
