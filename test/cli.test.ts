@@ -131,10 +131,10 @@ describe('drs-auto-retry CLI', () => {
     // Assess
     expect(result.code).toBe(1);
     const text = result.stdout;
-    expect(text).toMatch(/^DRS auto-retry — 4 retried, 3 need attention, 1 deferred/);
+    expect(text).toMatch(/^DRS auto-retry — 8 retried, 3 need attention, 1 deferred/);
     expect(text.indexOf('requested')).toBeLessThan(text.indexOf('Need a look (4):'));
-    expect(text.indexOf('Need a look (4):')).toBeLessThan(text.indexOf('Retried (4):'));
-    expect(text).toMatch(/requested\s+8\n/);
+    expect(text.indexOf('Need a look (4):')).toBeLessThan(text.indexOf('Retried (8):'));
+    expect(text).toMatch(/requested\s+12\n/);
     expect(text).toMatch(/JOB\s+NAME\s+TYPE\s+OUTCOME\s+STATUS\s+CODE\s+DETAIL/);
     expect(text).toMatch(new RegExp(`${demo('createFailed')}\\s+DRS-analytics-migration\\s+migration\\s+needs_attention\\s+CREATE_FAILED`));
     expect(text).toMatch(new RegExp(`${demo('drChildFailed')}\\s+DRS-core-dual-active-forward\\s+DR\\s+retried\\s+INCRE_TRANSFER_FAILED`));

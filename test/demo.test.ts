@@ -13,6 +13,6 @@ describe('the demo', () => {
     });
     expect(output).toMatch(/^exit status 1 \(1: some jobs need a person\)$/m);
     expect(output).toMatch(/^exit status 1 \(1: the jobs that needed a person in run 1 still do; the ones it retried are running now, so discovery no longer lists them\)$/m);
-    expect(output).toMatch(/Retried \(4\):\n.*\n3f1c9a52-\S+\s+DRS-orders-migration\s+migration\s+retried/);
+    expect(output).toMatch(/Retried \(8\):\n.*\n3f1c9a52-\S+\s+DRS-orders-migration\s+migration\s+retried/);
   });
 });

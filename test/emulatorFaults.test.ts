@@ -1,7 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { DEMO_JOBS } from './emulator/demoProject.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, DEFAULT_USER, startEmulator } from './emulator/index.js';
 import { issueToken, passwordAuthBody, post } from './emulator/testClient.js';
 import {
@@ -219,42 +216,5 @@ describe('lifecycle', () => {
     expect(listedBefore).toContain(id);
     expect(emulator.tasks(OTHER_PROJECT.id).map((t) => t.id)).not.toContain(id);
     expect(emulator.getTask(id)?.deleted).toBe(true);
-  });
-});
-
-describe('standalone CLI', () => {
-  it('serves the demo project, prints export lines that a shell can paste, and exits 0 on SIGTERM', async () => {
-    // Prepare
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--port', '0', '--latency-ms', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(child, 'exit');
-    try {
-      await expect.poll(() => output, { timeout: 15_000 }).toContain('Ctrl+C');
-      const authUrl = /OS_AUTH_URL=(\S+)/.exec(output)?.[1] ?? '';
-      const exports = output.split('\n').filter((line) => line.startsWith('export ')).join('\n');
-      // Act
-      const reply = await post(`${authUrl}/auth/tokens`, passwordAuthBody(DEFAULT_USER, { project: { id: DEFAULT_PROJECT.id } }));
-      // Pasted into a shell as printed, the lines reach the CLI (a bare VAR=value would not).
-      const cli = spawnSync('sh', ['-c', `${exports}\n"${process.execPath}" dist/drs-auto-retry.cjs --dry-run --format json --job ${DEMO_JOBS[0]?.id ?? ''}`], {
-        env: { PATH: process.env.PATH ?? '' },
-        encoding: 'utf8',
-      });
-      child.kill('SIGTERM');
-      const [code] = await exited;
-      // Assess
-      expect(reply.status).toBe(201);
-      expect(output).toMatch(/^export DRS_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\n/m);
-      expect(output).not.toMatch(/^\s*OS_[A-Z_]+=/m);
-      expect(cli.status).toBe(0);
-      expect(JSON.parse(cli.stdout)).toMatchObject({ summary: { requested: 1, would_retry: 1 } });
-      expect(output).toContain(`OS_PROJECT_ID=${DEFAULT_PROJECT.id}`);
-      for (const job of DEMO_JOBS) expect(output).toContain(job.id);
-      expect(code).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-    }
   });
 });

@@ -150,9 +150,6 @@ function clientPeakInFlight(emulator: Emulator): number {
   return peak;
 }
 
-const sentIds = (emulator: Emulator) =>
-  emulator.log.byRoute('batch-retry').flatMap((e) => ((e.body as { jobs?: Array<{ job_id: string }> } | undefined)?.jobs ?? []).map((j) => j.job_id));
-
 describe('properties of a run, over random projects, faults and limits', () => {
   property('each requested id appears exactly once and the summary adds up', ({ report, requested }, draw) => {
     expect(reportInvariantProblems(report)).toEqual([]);
@@ -167,7 +164,7 @@ describe('properties of a run, over random projects, faults and limits', () => {
   });
 
   property('no must-not-retry task and no dual-active parent is ever sent', ({ emulator, forbidden }) => {
-    for (const id of sentIds(emulator)) expect(forbidden.has(id)).toBe(false);
+    for (const id of emulator.log.retriedJobIds()) expect(forbidden.has(id)).toBe(false);
   });
 
   property('retried ⊆ the retryable set', ({ report, retryStatuses }) => {
@@ -176,9 +173,7 @@ describe('properties of a run, over random projects, faults and limits', () => {
 
   property('requests in flight never exceed the concurrency, and every batch is within the size', ({ emulator }, draw) => {
     expect(clientPeakInFlight(emulator)).toBeLessThanOrEqual(draw.concurrency);
-    for (const entry of emulator.log.byRoute('batch-retry')) {
-      expect(((entry.body as { jobs?: unknown[] } | undefined)?.jobs ?? []).length).toBeLessThanOrEqual(draw.batchSize);
-    }
+    for (const batch of emulator.log.retryBatches()) expect(batch.length).toBeLessThanOrEqual(draw.batchSize);
   });
 
   property('the run ends within its deadline plus one request timeout', ({ elapsedMs }, draw) => {

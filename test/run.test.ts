@@ -33,9 +33,13 @@ describe('a run over the demo project', () => {
       [demo('drParent')]: 'needs_attention',
       [demo('drChildFailed')]: 'retried',
       [demo('drChildHealthy')]: 'skipped',
+      [demo('postgresSyncFailed')]: 'retried',
+      [demo('mongoMigrationFailed')]: 'retried',
+      [demo('taurusSyncFailed')]: 'retried',
+      [demo('drFailed')]: 'retried',
       [UNKNOWN]: 'not_found',
     });
-    expect(report.summary).toEqual({ requested: 14, retried: 4, retry_failed: 0, would_retry: 0, skipped: 5, needs_attention: 3, not_found: 1, deferred: 1 });
+    expect(report.summary).toEqual({ requested: 18, retried: 8, retry_failed: 0, would_retry: 0, skipped: 5, needs_attention: 3, not_found: 1, deferred: 1 });
     expect(report.jobs.find((j) => j.jobId === demo('fullTransferFailed'))).toMatchObject({ status: 'FULL_TRANSFER_FAILED' });
     expect(report.jobs.find((j) => j.jobId === demo('busy'))).toMatchObject({ errorCode: 'DRS.M01504' });
   });
@@ -45,7 +49,7 @@ describe('a run over the demo project', () => {
     await runAgainst(emulator, { event: { jobIds: ALL_DEMO() } });
 
     // Assess
-    const sent = emulator.log.byRoute('batch-retry').flatMap((e) => (e.body as { jobs: Array<{ job_id: string }> }).jobs.map((j) => j.job_id));
+    const sent = emulator.log.retriedJobIds();
     for (const key of ['createFailed', 'syncReleaseFailed', 'drParent', 'healthyIncre', 'configuration']) expect(sent).not.toContain(demo(key));
     expect(new Set(sent).size).toBe(sent.length);
     expect(emulator.getTask(demo('createFailed'))?.retries).toEqual([]);
@@ -58,11 +62,11 @@ describe('a run over the demo project', () => {
     // Assess
     const routes = emulator.log.entries.map((e) => e.route).filter((r) => r !== 'token');
     expect(routes).toEqual(['batch-detail', 'batch-retry']);
-    expect((emulator.log.byRoute('batch-retry')[0]?.body as { jobs: unknown[] }).jobs).toHaveLength(5);
+    expect(emulator.log.retryBatches().map((batch) => batch.length)).toEqual([9]);
     expect(emulator.log.byRoute('batch-detail')[0]?.body).toMatchObject({ page_req: { cur_page: 1, per_page: 100 } });
   });
 
-  it('finds failed tasks by listing all three scenarios with discover', async () => {
+  it('finds failed tasks of every engine by listing all three scenarios with discover', async () => {
     // Act
     const report = await runAgainst(emulator, { event: { discover: true } });
 
@@ -78,7 +82,13 @@ describe('a run over the demo project', () => {
       [demo('syncReleaseFailed')]: 'needs_attention',
       [demo('drParent')]: 'needs_attention',
       [demo('drChildFailed')]: 'retried',
+      [demo('postgresSyncFailed')]: 'retried',
+      [demo('mongoMigrationFailed')]: 'retried',
+      [demo('taurusSyncFailed')]: 'retried',
+      [demo('drFailed')]: 'retried',
     });
+    // engine_type defaults to mysql: without "" DRS would hide the PostgreSQL, MongoDB, GaussDB and DR tasks.
+    expect(emulator.log.byRoute('list').map((e) => (e.body as { engine_type?: string }).engine_type)).toEqual(['', '', '']);
   });
 
   it('finds nothing left to retry on a second run', async () => {
@@ -95,7 +105,7 @@ describe('a run over the demo project', () => {
     // Assess
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
     expect(report.dryRun).toBe(true);
-    expect(report.summary.would_retry).toBe(5);
+    expect(report.summary.would_retry).toBe(9);
     expect(emulator.getTask(demo('fullTransferFailed'))?.status).toBe('FULL_TRANSFER_FAILED');
   });
 });
@@ -126,7 +136,7 @@ describe('batches and concurrency', () => {
 
     // Assess
     expect(report.summary.retried).toBe(250);
-    const batches = emulator.log.byRoute('batch-retry').map((e) => (e.body as { jobs: unknown[] }).jobs.length);
+    const batches = emulator.log.retryBatches().map((batch) => batch.length);
     expect(Math.max(...batches)).toBeLessThanOrEqual(7);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(250);
     expect(emulator.log.peakInFlight()).toBeLessThanOrEqual(3);

@@ -70,7 +70,7 @@ describe('serverless invoke local (the built handler, real CLI)', () => {
     // Assess
     expect(result.failed).toBe(false);
     const report = returnedReport(result.stdout);
-    expect(report).toMatchObject({ trigger: 'schedule', dryRun: true, summary: { requested: 8, would_retry: 5, needs_attention: 3 } });
+    expect(report).toMatchObject({ trigger: 'schedule', dryRun: true, summary: { requested: 12, would_retry: 9, needs_attention: 3 } });
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
     expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);
   });

@@ -74,7 +74,9 @@ export class DrsClient {
     const tasks: ListedTask[] = [];
     let topLevel = 0;
     for (let page = 1; ; page++) {
-      const body: ListJobsRequest = { cur_page: page, per_page: this.perPage, db_use_type: dbUseType };
+      // engine_type defaults to mysql (querying_tasks_of_a_tenant.rst:73-75), which would hide
+      // PostgreSQL, MongoDB, GaussDB and DR tasks; "" lists every engine, as in the doc's example.
+      const body: ListJobsRequest = { cur_page: page, per_page: this.perPage, db_use_type: dbUseType, engine_type: '' };
       const data = await this.post<ListJobsResponse>(`list ${dbUseType} tasks`, '/jobs', body);
       const jobs = Array.isArray(data?.jobs) ? data.jobs : [];
       for (const job of jobs) tasks.push(...flatten(job, dbUseType));

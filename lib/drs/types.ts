@@ -43,6 +43,8 @@ export interface ListJobsRequest {
   cur_page: number;
   per_page: number;
   db_use_type: DbUseType;
+  /** "" for every engine; left out, DRS lists MySQL-to-MySQL tasks only. */
+  engine_type: string;
 }
 
 export interface ChildrenJobInfo {

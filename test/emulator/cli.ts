@@ -101,7 +101,9 @@ async function main(): Promise<void> {
     emulator = await startEmulator({ port, latencyMs: readNumber(values['latency-ms'], 'latency-ms') });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${port} on 127.0.0.1 is taken (another emulator still running?): stop it, or choose one with --port N (0 picks a free one)`);
+      throw new Error(`Port ${port} on 127.0.0.1 is taken (another emulator still running?): stop it, or choose one with --port N (0 picks a free one)`, {
+        cause: error,
+      });
     }
     throw error;
   }

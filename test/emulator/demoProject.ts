@@ -22,6 +22,8 @@ export interface DemoJob {
   /** The list API's `engine_type` (mysql, postgresql, mongodb, mysql-to-taurus, cloudDataGuard-mysql). */
   engineType: string;
   status: string;
+  /** Set on a dual-active child: its parent's id. */
+  parentId?: string;
   category: DemoCategory;
   note: string;
 }
@@ -59,13 +61,14 @@ const SEEDS: readonly DemoSeed[] = [
 ];
 
 /** Every demo job, in seeding order. */
-export const DEMO_JOBS: readonly DemoJob[] = SEEDS.map(({ key, id, name, dbUseType, engineType, status, category, note }) => ({
+export const DEMO_JOBS: readonly DemoJob[] = SEEDS.map(({ key, id, name, dbUseType, engineType, status, parentId, category, note }) => ({
   key,
   id,
   name,
   dbUseType: dbUseType ?? 'migration',
   engineType: engineType ?? (dbUseType === 'cloudDataGuard' ? 'cloudDataGuard-mysql' : 'mysql'),
   status,
+  ...(parentId !== undefined && { parentId }),
   category,
   note,
 }));

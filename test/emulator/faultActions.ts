@@ -24,9 +24,9 @@ const GATEWAY_PAGE =
  */
 export function executeFault(rule: FaultRule, route: EmulatorRoute, res: ServerResponse): 'handled' | 'continue' {
   switch (rule.kind) {
+    // Service faults (the last three) are answered by dispatch, after authentication (serviceFaultResponse).
     case 'latency':
     case 'expire-tokens':
-    // Service faults are answered by dispatch, after authentication (serviceFaultResponse).
     case 'permission-denied':
     case 'no-operation-permission':
     case 'error-in-2xx':
