@@ -120,12 +120,12 @@ describe('DrsClient.batchDetail', () => {
 });
 
 describe('DrsClient.listJobs', () => {
-  it('sends the mandatory fields and flattens dual-active children', async () => {
+  it('sends the mandatory fields, engine_type "" (its default is mysql), and flattens dual-active children', async () => {
     // Act
     const tasks = await drs.listJobs('cloudDataGuard');
 
     // Assess
-    expect(emulator.log.byRoute('list')[0]?.body).toEqual({ cur_page: 1, per_page: 100, db_use_type: 'cloudDataGuard' });
+    expect(emulator.log.byRoute('list')[0]?.body).toEqual({ cur_page: 1, per_page: 100, db_use_type: 'cloudDataGuard', engine_type: '' });
     expect(tasks).toEqual([
       { id: PARENT, name: expect.any(String), status: 'INCRE_TRANSFER_FAILED', dbUseType: 'cloudDataGuard', isParent: true },
       { id: CHILD_FAILED, name: expect.any(String), status: 'INCRE_TRANSFER_FAILED', dbUseType: 'cloudDataGuard', parentId: PARENT, isParent: false },
