@@ -47,8 +47,9 @@ function progressLine(progress: RunProgress, dryRun: boolean): string {
 
 async function main(argv: string[]): Promise<number> {
   const stderrIsTerminal = process.stderr.isTTY === true;
-  // On a terminal a person reads the logs beside the text report: short lines, warnings and up.
-  const logger = createLogger({ fd: 2, level: process.env.LOG_LEVEL, format: stderrIsTerminal ? 'human' : 'json' });
+  // On a terminal a person reads the logs beside the text report: short lines, warnings and up,
+  // unless LOG_LEVEL (read with every other setting, below) says otherwise.
+  const logger = createLogger({ fd: 2, level: stderrIsTerminal ? 'warn' : 'info', format: stderrIsTerminal ? 'human' : 'json' });
   let command;
   let config;
   try {
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     const request = readRequest(command.eventPath);
     config = loadConfig(process.env, request, command.overrides);
     checkSomethingToDo(config, request);
-    logger.level = config.logLevel ?? (stderrIsTerminal ? 'warn' : 'info');
+    if (config.logLevel !== undefined) logger.level = config.logLevel;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`drs-auto-retry: ${error.message}\n`);

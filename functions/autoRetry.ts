@@ -6,7 +6,7 @@
  *   logReport     the report logged in lines CloudWatch keeps whole (≤ 256 KiB)
  *   logMetrics    Powertools: the metrics written as one EMF line
  *   reportMetrics the report's counts as metrics
- *   parseInput    event + environment → RunConfig
+ *   parseInput    event + environment → RunConfig, LOG_LEVEL
  *   timeBudget    min(DRS_DEADLINE_MS, remaining time − 10 s)
  * A run that failed as a whole is thrown as RunFailedError after its report is logged.
  */
@@ -36,7 +36,8 @@ export const SERVICE = 'drs-auto-retry';
  */
 export const MIDDY_TIMEOUT_EARLY_MS = 1_000;
 
-const logger = createLogger({ fd: 1, level: process.env.LOG_LEVEL || 'info' });
+// LOG_LEVEL is applied to each invocation's child logger when parseInput has read the settings.
+const logger = createLogger({ fd: 1, level: 'info' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
 
 async function autoRetry(_event: unknown, context: Context): Promise<Report> {

@@ -5,7 +5,7 @@
  *   bindLogger  a child logger per invocation (request id, function name, runId)
  *   logErrors   an error logged once, then thrown on
  *   logReport   the report logged in lines of at most 90 KiB, where the runtime's own logger splits
- *   parseInput  event + user data (context.getUserData, then process.env) + the agency → RunConfig
+ *   parseInput  event + user data (context.getUserData, then process.env) + the agency → RunConfig, LOG_LEVEL
  *   timeBudget  min(DRS_DEADLINE_MS, getRemainingTimeInMilliSeconds() − 10 s)
  * No metrics: FunctionGraph has no CloudWatch. The report is returned, also when the run failed
  * as a whole, with `error` set.
@@ -14,8 +14,7 @@ import middy from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { FUNCTIONGRAPH_LOG_LINE_BYTES, runAndNotify, type Report } from '../lib/app/index.js';
 import { ConfigError } from '../lib/errors.js';
-import type { Env } from '../lib/input/settingsSource.js';
-import { functionGraphSettings, type CredentialOrigin, type FunctionGraphSettingsContext } from '../lib/input/functionGraphSettings.js';
+import { functionGraphSettings, type CredentialOrigin, type Env, type FunctionGraphSettingsContext } from '../lib/input/index.js';
 import { createLogger } from '../lib/log.js';
 import { bindLogger } from './middleware/bindLogger.js';
 import type { InvocationState } from './middleware/invocation.js';
@@ -36,9 +35,9 @@ type InvocationContext = FunctionGraphContext & Partial<InvocationState> & {
   credentials?: CredentialOrigin;
 };
 
-// Made before the first invocation, from the process environment; LOG_LEVEL in user data is
-// applied to each invocation's child logger once the settings are read.
-const logger = createLogger({ fd: 1, level: process.env.LOG_LEVEL || 'info' });
+// Made before the first invocation; LOG_LEVEL, from user data or the environment, is applied
+// to each invocation's child logger when parseInput has read the settings.
+const logger = createLogger({ fd: 1, level: 'info' });
 
 /** The invocation's settings; which credentials they hold is noted for the log, never the values. */
 function settingsOf(context: InvocationContext): Env {
@@ -55,8 +54,6 @@ function settingsOf(context: InvocationContext): Env {
 async function functionGraph(_event: unknown, context: InvocationContext): Promise<Report> {
   // Set by the middlewares below, before the handler runs.
   const { config, deadline, logger: log, runId, credentials } = context as InvocationContext & InvocationState;
-  // The bound logger is pino's child, whose level can be set per invocation.
-  if (config.logLevel !== undefined) (log as InvocationState['logger'] & { level: string }).level = config.logLevel;
   log.info({ credentials }, 'credentials of this run');
   const report = await runAndNotify(config, {
     deadline,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CliOverrides, loadConfig } from '../lib/input/config.js';
-import { LIMITS } from '../lib/input/valueChecks.js';
+import { LIMITS } from '../lib/input/values.js';
 import { DEFAULT_RETRY_STATUSES, FAILED_STATUSES, NEVER_RETRY_STATUSES, RETRYABLE_STATUSES } from '../lib/core/taskStatuses.js';
 import { catchConfigError } from './support/catchConfigError.js';
 import type { EventPayload, RunRequest } from '../lib/input/events.js';
@@ -42,6 +42,7 @@ describe('loadConfig defaults', () => {
       notify: { on: 'problems' },
       ledger: { maxAttempts: 3, backoffBaseMs: 900_000 },
       ignoredAuth: [],
+      proxies: {},
     });
     expect('deadlineMs' in config).toBe(false);
   });

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/input/config.js';
 import { normaliseEvent } from '../lib/input/events.js';
-import { functionGraphSettings } from '../lib/input/functionGraphSettings.js';
-import { layeredEnv } from '../lib/input/settingsSource.js';
+import { functionGraphSettings } from '../lib/input/settings/functionGraph.js';
+import { layeredEnv } from '../lib/input/settings/source.js';
 
 interface ContextOptions {
   funcEnv: Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AkSkAuthorizer } from '../lib/auth/akskSigner.js';
-import type { NotifySettings } from '../lib/notify/settings.js';
+import type { NotifyOptions } from '../lib/notify/options.js';
 import { type RequestAuthorizer } from '../lib/http/httpClient.js';
 import {
   createSinks,
@@ -30,7 +30,7 @@ async function receiver(answer: (hit: number) => Answer): Promise<Receiver> {
   return started;
 }
 
-const settings = (extra: Partial<NotifySettings>): NotifySettings => ({ on: 'always', ...extra });
+const settings = (extra: Partial<NotifyOptions>): NotifyOptions => ({ on: 'always', ...extra });
 const iamToken = () =>
   emulatorTokenProvider(emulator);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NotifySettings } from '../lib/notify/settings.js';
+import type { NotifyOptions } from '../lib/notify/options.js';
 import type { Report } from '../lib/core/report.js';
 import { ApiError } from '../lib/errors.js';
 import { createSinks, sendNotifications, shouldNotify, type Sink, type SinkName } from '../lib/notify/index.js';
@@ -19,7 +19,7 @@ function fakeSink(name: SinkName, behaviour: () => Promise<void> = async () => {
 }
 
 describe('NOTIFY_ON', () => {
-  it.each<[NotifySettings['on'], string, () => Report, boolean]>([
+  it.each<[NotifyOptions['on'], string, () => Report, boolean]>([
     ['always', 'all retried', allRetried, true],
     ['always', 'a dry run', dryRun, true],
     ['always', 'mixed', mixed, true],

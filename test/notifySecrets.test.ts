@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AkSkAuthorizer } from '../lib/auth/akskSigner.js';
 import { StaticTokenAuthorizer } from '../lib/auth/staticToken.js';
-import type { NotifySettings } from '../lib/notify/settings.js';
+import type { NotifyOptions } from '../lib/notify/options.js';
 import type { NotificationResult } from '../lib/core/report.js';
 import { type RequestAuthorizer } from '../lib/http/httpClient.js';
 import { createSinks, renderSlackMessage, renderSmnMessage, renderTeamsMessage, sendNotifications } from '../lib/notify/index.js';
@@ -27,7 +27,7 @@ async function receiversAnswering(status: number) {
   const started = await Promise.all([0, 1, 2].map(() => startReceiver(answer)));
   receivers.push(...started);
   const [hook, slack, teams] = started.map((r) => r.url);
-  const settings: NotifySettings = {
+  const settings: NotifyOptions = {
     on: 'always',
     webhookUrl: `${hook}/hooks/drs`,
     webhookSecret: WEBHOOK_SECRET,

@@ -14,6 +14,8 @@ export interface InvocationLogger {
   child(bindings: Record<string, unknown>): InvocationLogger;
   /** Every field this logger adds to a line (service, request id, function name, runId). */
   bindings(): Record<string, unknown>;
+  /** The least level written; parseInput sets it from LOG_LEVEL (pino's child loggers take it per invocation). */
+  level?: string;
 }
 
 /** Set on the context by the middlewares, in this order: logger, config, budget. */

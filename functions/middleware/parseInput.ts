@@ -1,11 +1,10 @@
 /**
- * The event and the settings into one validated RunConfig before the handler runs. A bad
- * input is thrown as a ConfigError (the errors middleware logs it, once) and nothing is sent.
+ * The event and the settings into one validated RunConfig before the handler runs, and the
+ * invocation's logger set to its LOG_LEVEL. A bad input is thrown as a ConfigError (the errors
+ * middleware logs it, once) and nothing is sent.
  */
-import { checkSomethingToDo, loadConfig, normaliseEvent } from '../../lib/input/index.js';
+import { checkSomethingToDo, loadConfig, normaliseEvent, type Env } from '../../lib/input/index.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
-
-type Env = Record<string, string | undefined>;
 
 export interface ParseInputOptions<TContext extends object> {
   /**
@@ -27,6 +26,8 @@ export function parseInput<TContext extends object>(opts: ParseInputOptions<TCon
       const config = loadConfig(options.settings(request.context), runRequest);
       checkSomethingToDo(config, runRequest);
       request.context.config = config;
+      // Unset, the face's own default stays.
+      if (config.logLevel !== undefined && request.context.logger !== undefined) request.context.logger.level = config.logLevel;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createCredentials } from '../auth/credentials.js';
-import type { RunConfig } from '../input/config.js';
+import type { RunConfig } from '../input/index.js';
 import type { Clock, Deadline } from '../core/deadline.js';
 import { DrsClient } from '../drs/drsClient.js';
 import { HttpClient, type RetryNotice } from '../http/httpClient.js';
@@ -33,6 +33,7 @@ export async function connectDrs(config: RunConfig, options: ConnectOptions): Pr
     deadline: options.deadline,
     onRetry: options.onRetry,
     retry: options.retry,
+    proxies: config.proxies,
   });
   const credentials = createCredentials(config.auth, {
     http,

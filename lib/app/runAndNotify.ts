@@ -1,5 +1,5 @@
-import { AUTH_VARIABLES } from '../auth/settings.js';
-import type { RunConfig } from '../input/config.js';
+import { AUTH_VARIABLES } from '../input/index.js';
+import type { RunConfig } from '../input/index.js';
 import { connectDrs, type Connection } from './connect.js';
 import type { Deadline } from '../core/deadline.js';
 import type { Report } from '../core/report.js';
@@ -57,6 +57,7 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
     smn: connection && { authorizer: connection.authorizer, endpoint: config.smnEndpoint, projectId: connection.projectId },
     timeoutMs: options.sinkTimeoutMs,
     retry: options.sinkRetry,
+    proxies: config.proxies,
   });
   report.notifications = await sendNotifications(report, sinks, config.notify.on);
   for (const failed of report.notifications.filter((n) => !n.ok)) {

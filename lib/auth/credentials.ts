@@ -3,7 +3,7 @@ import { AuthError } from '../errors.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import { AkSkAuthorizer } from './akskSigner.js';
 import { IamPasswordTokenProvider } from './iamPasswordToken.js';
-import type { AuthSettings } from './settings.js';
+import type { AuthMethod } from './authMethod.js';
 import { StaticTokenAuthorizer } from './staticToken.js';
 
 /** Credentials bound to one project: how to authorise a call, and which project it is. */
@@ -21,23 +21,23 @@ export interface CredentialContext {
   clock?: Clock;
 }
 
-/** Builds the one credential provider the settings ask for. */
-export function createCredentials(settings: AuthSettings, context: CredentialContext): ProjectCredentials {
+/** Builds the one credential provider the configuration asks for. */
+export function createCredentials(method: AuthMethod, context: CredentialContext): ProjectCredentials {
   const fixedProject = async () => {
     if (context.projectId) return context.projectId;
-    throw new AuthError(`${settings.kind === 'aksk' ? 'AK/SK' : 'OS_AUTH_TOKEN'} needs OS_PROJECT_ID`, {
+    throw new AuthError(`${method.kind === 'aksk' ? 'AK/SK' : 'OS_AUTH_TOKEN'} needs OS_PROJECT_ID`, {
       code: 'AUTH_NO_PROJECT',
     });
   };
-  switch (settings.kind) {
+  switch (method.kind) {
     case 'token':
-      return { authorizer: new StaticTokenAuthorizer(settings.token), projectId: fixedProject };
+      return { authorizer: new StaticTokenAuthorizer(method.token), projectId: fixedProject };
     case 'aksk':
-      return { authorizer: new AkSkAuthorizer(settings, context.projectId, context.clock), projectId: fixedProject };
+      return { authorizer: new AkSkAuthorizer(method, context.projectId, context.clock), projectId: fixedProject };
     case 'password': {
       const provider = new IamPasswordTokenProvider(
         context.http,
-        { ...settings, authUrl: context.authUrl, projectId: context.projectId, projectName: context.projectName },
+        { ...method, authUrl: context.authUrl, projectId: context.projectId, projectName: context.projectName },
         context.clock,
       );
       return { authorizer: provider, projectId: () => provider.projectId() };

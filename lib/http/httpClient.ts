@@ -5,6 +5,7 @@ import { classifyFailure, type FailureKind } from '../core/failureKind.js';
 import { DEFAULT_RETRY_OPTIONS, backoffDelayMs, isTransient, parseRetryAfterMs, type RetryOptions } from './retryPolicy.js';
 import type { AdaptiveRateLimiter } from './rateLimiter.js';
 import { exchange } from './transport.js';
+import type { Proxies } from './proxy.js';
 import { adviceFor, NOT_JSON, sentence, starvedAdvice, transportProblem, type EndpointAdvice } from './failureAdvice.js';
 
 /** A request as a credential sees it: what AK/SK signs, or what a token is added to. */
@@ -83,6 +84,8 @@ export interface HttpClientOptions {
   retry?: Partial<RetryOptions>;
   deadline?: Deadline;
   onRetry?: (notice: RetryNotice) => void;
+  /** The proxies of the run's settings (README "Network and proxies"); none: every request goes direct. */
+  proxies?: Proxies;
   /** Injected for tests: the jitter source and the pause between attempts. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -193,6 +196,7 @@ export class HttpClient {
       body: request.method === 'GET' ? '' : body,
       timeoutMs,
       signal: this.deadlineSignal(),
+      proxies: this.options.proxies,
     });
     if (!response.ok) {
       return { status: 0, headers: {}, data: undefined, parsed: false, transportCode: response.code, transportMessage: response.message };

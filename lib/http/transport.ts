@@ -1,5 +1,5 @@
 import axios, { AxiosError, type AxiosResponse } from 'axios';
-import { routeFor } from './proxy.js';
+import { routeFor, type Proxies } from './proxy.js';
 
 /**
  * One HTTP exchange, done by axios with its Node http adapter (the design's HTTP client).
@@ -22,6 +22,8 @@ export interface TransportRequest {
   timeoutMs: number;
   /** The run's deadline: aborting it stops the exchange wherever it is. */
   signal?: AbortSignal;
+  /** The proxies of the run's settings; none: every request goes direct. */
+  proxies?: Proxies;
 }
 
 /** An answer, whatever its status, or why there was none. Never throws, never holds a header sent. */
@@ -131,7 +133,7 @@ export async function exchange(request: TransportRequest): Promise<TransportResu
   };
   if (request.signal?.aborted) onDeadline();
   request.signal?.addEventListener('abort', onDeadline, { once: true });
-  const route = routeFor(url);
+  const route = routeFor(url, request.proxies ?? {});
   try {
     const response = await client.request<string>({
       method: request.method,

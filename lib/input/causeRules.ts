@@ -28,7 +28,7 @@ import { DEFAULT_CAUSE_RULES, UNKNOWN_CAUSE_ID } from '../core/failureCauses.js'
 import { ConfigError, messageOf } from '../errors.js';
 import { parseJson } from './jsonText.js';
 import { isObject, typeName } from './payload.js';
-import { preview } from './valueChecks.js';
+import { preview } from './values.js';
 
 /** The variable's name, as every message says it. */
 export const CAUSE_RULES_VARIABLE = 'DRS_CAUSE_RULES';

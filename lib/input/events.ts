@@ -4,7 +4,7 @@ import {
   checkCount, checkDepth, ENVELOPE_KEYS, isObject, parsePayload, payloadSchema, typeName,
   type EventPayload, type JsonObject, type Parsed, type RunRequest, type Trigger,
 } from './payload.js';
-import { preview } from './valueChecks.js';
+import { preview } from './values.js';
 
 export type { EventPayload, RunRequest, Trigger } from './payload.js';
 

@@ -1,7 +1,7 @@
 // zod's mini API: the same validation core as `zod`, but tree-shakable, so the bundle carries
 // only the handful of schema types used here (about 17 KB instead of 450 KB).
 import * as z from 'zod/mini';
-import { checkInteger, checkJobId, checkProjectId, checkRegion, checkRetryStatuses, LIMITS, preview } from './valueChecks.js';
+import { check, checkInteger, checkJobId, LIMITS, preview, projectId, region, retryStatuses } from './values.js';
 import { TRIGGERS, type Trigger } from '../core/report.js';
 import { ConfigError } from '../errors.js';
 
@@ -148,9 +148,9 @@ export function parsePayload(value: unknown, at: string): Parsed {
   if (data.jobIds !== undefined || data.jobs !== undefined) payload.jobIds = [...ids];
   if (data.dryRun !== undefined) payload.dryRun = data.dryRun;
   if (data.discover !== undefined) payload.discover = data.discover;
-  if (data.projectId !== undefined) payload.projectId = checkProjectId(data.projectId, `${at}.projectId`);
-  if (data.region !== undefined) payload.region = checkRegion(data.region, `${at}.region`);
-  if (data.retryStatuses !== undefined) payload.retryStatuses = checkRetryStatuses(data.retryStatuses, `${at}.retryStatuses`);
+  if (data.projectId !== undefined) payload.projectId = check(projectId, data.projectId, `${at}.projectId`);
+  if (data.region !== undefined) payload.region = check(region, data.region, `${at}.region`);
+  if (data.retryStatuses !== undefined) payload.retryStatuses = check(retryStatuses, data.retryStatuses, `${at}.retryStatuses`);
   if (data.batchSize !== undefined) payload.batchSize = checkInteger(data.batchSize, `${at}.batchSize`, LIMITS.batchSize);
   if (data.concurrency !== undefined) payload.concurrency = checkInteger(data.concurrency, `${at}.concurrency`, LIMITS.concurrency);
   return data.trigger === undefined ? { payload } : { trigger: data.trigger, payload };

@@ -1,4 +1,4 @@
-import type { NotifySettings } from './settings.js';
+import type { NotifyOptions } from './options.js';
 import { hasProblems, type NotificationResult, type Report } from '../core/report.js';
 import { describeSinkFailure } from './failure.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, type Sink, type SinkDependencies } from './sink.js';
@@ -19,25 +19,25 @@ function deliveryOptions(deps: SinkDependencies): DeliveryOptions {
   if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1)) {
     throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1 and up, got ${timeoutMs}`);
   }
-  return { timeoutMs, retry: { ...DEFAULT_DELIVERY.retry, ...deps.retry } };
+  return { timeoutMs, retry: { ...DEFAULT_DELIVERY.retry, ...deps.retry }, proxies: deps.proxies };
 }
 
 /**
  * Builds one sink per configured target (README "Notifications"), in the fixed order webhook, Slack, Teams,
  * SMN. Each sink has its own HTTP client: its own timeout, and its own retry bound.
  */
-export function createSinks(settings: NotifySettings, deps: SinkDependencies = {}): Sink[] {
+export function createSinks(options: NotifyOptions, deps: SinkDependencies = {}): Sink[] {
   const delivery = deliveryOptions(deps);
   const sinks: Sink[] = [];
-  if (settings.webhookUrl !== undefined) sinks.push(createWebhookSink(settings.webhookUrl, settings.webhookSecret, delivery));
-  if (settings.slackWebhookUrl !== undefined) sinks.push(createSlackSink(settings.slackWebhookUrl, delivery));
-  if (settings.teamsWebhookUrl !== undefined) sinks.push(createTeamsSink(settings.teamsWebhookUrl, delivery));
-  if (settings.smnTopicUrn !== undefined) sinks.push(createSmnSink(settings.smnTopicUrn, deps.smn, delivery));
+  if (options.webhookUrl !== undefined) sinks.push(createWebhookSink(options.webhookUrl, options.webhookSecret, delivery));
+  if (options.slackWebhookUrl !== undefined) sinks.push(createSlackSink(options.slackWebhookUrl, delivery));
+  if (options.teamsWebhookUrl !== undefined) sinks.push(createTeamsSink(options.teamsWebhookUrl, delivery));
+  if (options.smnTopicUrn !== undefined) sinks.push(createSmnSink(options.smnTopicUrn, deps.smn, delivery));
   return sinks;
 }
 
 /** NOTIFY_ON: `problems` lets through a report with any outcome beyond retried/skipped/would_retry, or an error. */
-export function shouldNotify(report: Report, on: NotifySettings['on']): boolean {
+export function shouldNotify(report: Report, on: NotifyOptions['on']): boolean {
   return on === 'always' || (on === 'problems' && hasProblems(report));
 }
 
@@ -58,7 +58,7 @@ async function deliver(sink: Sink, report: Report): Promise<NotificationResult> 
 export async function sendNotifications(
   report: Report,
   sinks: readonly Sink[],
-  on: NotifySettings['on'],
+  on: NotifyOptions['on'],
 ): Promise<NotificationResult[]> {
   if (sinks.length === 0) return [];
   let wanted: boolean;

@@ -1,5 +1,6 @@
 import type { Report } from '../core/report.js';
 import type { RequestAuthorizer } from '../http/httpClient.js';
+import type { Proxies } from '../http/proxy.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 
 /** The sinks of README "Notifications", by the name they carry in `report.notifications`. */
@@ -19,7 +20,7 @@ export interface SmnTarget {
   projectId: string;
 }
 
-/** What the sinks need besides their settings. */
+/** What the sinks need besides their options. */
 export interface SinkDependencies {
   /** For SMN only; absent when the run never got credentials (then the SMN sink reports ok:false with a clear error). */
   smn?: SmnTarget;
@@ -27,12 +28,15 @@ export interface SinkDependencies {
   timeoutMs?: number;
   /** Default { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2000 }. */
   retry?: Partial<RetryOptions>;
+  /** The run's proxies (README "Network and proxies"); none: direct. */
+  proxies?: Proxies;
 }
 
-/** How one sink talks HTTP: its own timeout and retry bound. */
+/** How one sink talks HTTP: its own timeout and retry bound, through the run's proxies. */
 export interface DeliveryOptions {
   timeoutMs: number;
   retry: RetryOptions;
+  proxies?: Proxies;
 }
 
 /**

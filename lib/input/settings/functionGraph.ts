@@ -1,5 +1,5 @@
-import { agencyCredentials, type AgencyCredentialSource } from '../auth/agency.js';
-import { anySet, layeredEnv, processEnvLookup, type Env, type SettingLookup } from './settingsSource.js';
+import { agencyCredentials, type AgencyCredentialSource } from '../../auth/agency.js';
+import { anySet, layeredEnv, type Env, type SettingLookup, type SettingSource } from './source.js';
 
 /**
  * The parts of FunctionGraph's context (the runtime's `Context` class) that settings come from.
@@ -37,7 +37,7 @@ export interface FunctionGraphSettings {
  */
 export function functionGraphSettings(
   context: FunctionGraphSettingsContext,
-  fallback: SettingLookup = processEnvLookup,
+  fallback: SettingSource = process.env,
 ): FunctionGraphSettings {
   const userData: SettingLookup = (name) => context.getUserData(name);
   const configured = layeredEnv(userData, fallback);

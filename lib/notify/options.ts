@@ -1,5 +1,5 @@
-/** The notification sinks (README "Notifications"); a sink is on when its variable is set. */
-export interface NotifySettings {
+/** The notification sinks to build (README "Notifications"), and when they are told. */
+export interface NotifyOptions {
   webhookUrl?: string;
   webhookSecret?: string;
   slackWebhookUrl?: string;

@@ -1,5 +1,5 @@
-/** DRS_LEDGER_* and the budget variables, validated (retry budget and run lease). */
-export interface LedgerSettings {
+/** Which ledger keeps the retry budgets and the run lease, and the budget it applies (from the DRS_LEDGER_* settings). */
+export interface LedgerOptions {
   /** DRS_LEDGER_TABLE: DynamoDB table; with neither it nor `url`, the in-memory ledger (stateless between runs). */
   table?: string;
   /** DRS_LEDGER_URL: a PostgreSQL database (postgres://user:password@host:port/database). A secret: it holds a password. */
