@@ -64,6 +64,7 @@ const CASES: BadInput[] = [
   { name: 'a DRS_ENDPOINT with a path', env: { DRS_ENDPOINT: 'https://drs.eu-de.otc.t-systems.com/v3' }, message: /DRS_ENDPOINT/ },
   { name: 'credentials over plain http to a remote host', env: { OS_AUTH_URL: 'http://iam.eu-de.otc.t-systems.com/v3' }, message: /OS_AUTH_URL.*(http|HTTPS|encrypt)/i },
   { name: 'an unknown NOTIFY_ON', env: { NOTIFY_ON: 'sometimes' }, message: /NOTIFY_ON/ },
+  { name: 'a misspelt variable', env: { DRS_DRYRUN: 'true' }, message: /^(drs-auto-retry: )?DRS_DRYRUN is not a setting of drs-auto-retry: did you mean DRS_DRY_RUN\? Rename it, or remove it\n?$/ },
   { name: 'a webhook secret without a webhook', env: { NOTIFY_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, message: /NOTIFY_WEBHOOK_URL/ },
   { name: 'an SNS message that is not JSON', event: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'retry please' } }] }, message: /Message|JSON/ },
   { name: 'a CLI number that is not one', args: ['--deadline-ms', 'soon'], message: /--deadline-ms must be a whole number/ },

@@ -1,8 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createProxy } from 'proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
 import { demoJobId } from './emulator/demoProject.js';
@@ -270,6 +272,32 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'deferred' });
     expect(run.stdout.some((line) => line.includes('"level":"error"') && line.includes('failed as a whole'))).toBe(true);
     expectCleanOutput(run, [AGENCY_KEY.sk, 'a-stale-security-token-0123456789']);
+  });
+
+  it('(i) sends its requests through the proxy that user data names (HTTP_PROXY), the process environment having none', async () => {
+    // Prepare: a forward proxy on loopback, which sees plain-http requests in absolute form
+    const proxy = createProxy();
+    const forwarded: string[] = [];
+    proxy.prependListener('request', (req: IncomingMessage) => void forwarded.push(req.url ?? ''));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as { port: number };
+
+    try {
+      // Act
+      const run = await invoke({
+        userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed'), http_proxy: `http://127.0.0.1:${port}` },
+        agency: AGENCY,
+      });
+
+      // Assess: every call the emulator answered came through the proxy
+      expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'retried' });
+      expect(forwarded.length).toBeGreaterThan(0);
+      expect(forwarded.every((line) => line.startsWith(`${emulator.url}/v3/`))).toBe(true);
+      expect(emulator.log.entries.map((entry) => entry.path)).toEqual(forwarded.map((line) => new URL(line).pathname));
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('(h) without an agency or an OS_* credential, fails with advice and sends nothing', async () => {

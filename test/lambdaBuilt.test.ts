@@ -149,6 +149,12 @@ describe('the built Lambda handler (dist/autoRetry.cjs in a fresh process)', () 
     expect(logLines(parse(invocation.lines))).toEqual([expect.objectContaining({ msg: REPORT_MESSAGE, report })]);
   });
 
+  it('applies LOG_LEVEL as the settings parse it (any case, spaces around it): the report alone at " Error "', async () => {
+    const invocation = await invokeBuilt(manualEvent, { ...emulatorEnv(emulator), LOG_LEVEL: ' Error ' });
+    const report = returned(invocation);
+    expect(logLines(parse(invocation.lines))).toEqual([expect.objectContaining({ msg: REPORT_MESSAGE, report })]);
+  });
+
   it('leaves the CLI as it was: the report alone on stdout, logs on stderr, no EMF anywhere', async () => {
     // Act: the same jobs through the built CLI
     const result = await runCli(['--event', 'events/manual.json'], { ...emulatorEnv(emulator), LOG_LEVEL: 'info' });
