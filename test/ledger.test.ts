@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RetryLedger } from '../lib/engine/ports.js';
+import type { RetryLedger, SinkToldRecord } from '../lib/engine/ports.js';
 import { BACKOFF_CAP_MS, decideBudget, minimumIntervalMs, recordAttempt, type BudgetPolicy } from '../lib/core/retryBudget.js';
 import { DynamoLedger } from '../lib/ledger/dynamoLedger.js';
 import { LedgerError } from '../lib/ledger/ledgerError.js';
@@ -137,6 +137,80 @@ describe.each(ledgers)('%s ledger', (_kind, makeLedger) => {
     const read = await ledger.readJobs('p', ['a', 'b']);
     expect(read.get('a')).toEqual({ jobId: 'a', episodeStartedAt: T0, attempts: 2, lastAttemptAt: T0 + MIN, escalatedAt: T0 + 2 * MIN });
     expect(read.get('b')).toEqual({ jobId: 'b', episodeStartedAt: T0, attempts: 1, lastAttemptAt: T0 });
+  });
+});
+
+/** A problem told to a sink at `at`. */
+const told = (jobId: string, sink: string, at: number, extra: Partial<SinkToldRecord> = {}): SinkToldRecord => ({
+  jobId, sink, outcome: 'needs_attention', causeId: 'disk-full', firstToldAt: at, lastToldAt: at, ...extra,
+});
+const sorted = (records: SinkToldRecord[]) => [...records].sort((a, b) => `${a.jobId} ${a.sink}`.localeCompare(`${b.jobId} ${b.sink}`));
+
+describe.each(ledgers)('%s ledger: what the sinks were told (NOTIFY_ON=changes)', (kind, makeLedger) => {
+  it(`says whether it outlives the process: ${kind === 'memory' ? 'no' : 'yes'}`, async () => {
+    expect((await makeLedger()).persistent).toBe(kind !== 'memory');
+  });
+
+  it('keeps one record per job and sink, per project, and replaces a job\'s records as a whole', async () => {
+    // Prepare
+    const ledger = await makeLedger();
+
+    // Act
+    await ledger.writeTold('p1', new Map([
+      ['a', [told('a', 'webhook', T0), told('a', 'slack', T0)]],
+      ['b', [told('b', 'webhook', T0, { outcome: 'retry_failed', causeId: '' })]],
+    ]));
+    await ledger.writeTold('p2', new Map([['a', [told('a', 'smn', T0 + 1)]]]));
+    const first = await ledger.readTold('p1', ['a', 'b', 'c']);
+    // A reminder for the webhook only, Slack forgotten; b forgotten; two records of one sink: the last wins.
+    await ledger.writeTold('p1', new Map([
+      ['a', [told('a', 'webhook', T0, { lastToldAt: T0 + MIN }), told('a', 'teams', T0), told('a', 'teams', T0 + 2 * MIN)]],
+      ['b', []],
+    ]));
+    await ledger.writeTold('p1', new Map());
+
+    // Assess
+    expect(sorted(first)).toEqual(sorted([told('a', 'webhook', T0), told('a', 'slack', T0), told('b', 'webhook', T0, { outcome: 'retry_failed', causeId: '' })]));
+    expect(sorted(await ledger.readTold('p1', ['a', 'b']))).toEqual([
+      told('a', 'teams', T0 + 2 * MIN),
+      told('a', 'webhook', T0, { lastToldAt: T0 + MIN }),
+    ]);
+    expect(await ledger.readTold('p2', ['a', 'b'])).toEqual([told('a', 'smn', T0 + 1)]);
+    expect(await ledger.readTold('p1', [])).toEqual([]);
+  });
+
+  it('reads and writes the records of 1,200 open problems, two sinks each, beyond every per-call limit', async () => {
+    // Prepare
+    const ledger = await makeLedger();
+    const ids = Array.from({ length: 1_200 }, (_, i) => `job-${String(i).padStart(4, '0')}`);
+    const byJob = new Map(ids.map((id, i) => [id, [told(id, 'webhook', T0 + i), told(id, 'smn', T0 + i)]]));
+
+    // Act
+    await ledger.writeTold('p', byJob);
+    const read = await ledger.readTold('p', [...ids, 'job-x']);
+    await ledger.writeTold('p', new Map(ids.slice(0, 1_100).map((id) => [id, []])));
+
+    // Assess
+    expect(read).toHaveLength(2_400);
+    expect(read.find((r) => r.jobId === 'job-1199' && r.sink === 'smn')).toEqual(told('job-1199', 'smn', T0 + 1_199));
+    expect((await ledger.readTold('p', ids)).map((r) => r.jobId).sort()).toEqual(ids.slice(1_100).flatMap((id) => [id, id]));
+  });
+
+  it('keeps told records apart from job records and the lease', async () => {
+    // Prepare
+    const ledger = await makeLedger();
+    await ledger.writeJobs('p', [recordAttempt(undefined, 'a', T0)]);
+    await ledger.acquireLease('p', 'run-a', T0, 60_000);
+
+    // Act
+    await ledger.writeTold('p', new Map([['a', [told('a', 'webhook', T0)]]]));
+    await ledger.writeTold('p', new Map([['a', []]]));
+    await ledger.endEpisodes('p', ['a']);
+
+    // Assess
+    expect(await ledger.readTold('p', ['a'])).toEqual([]);
+    expect((await ledger.readJobs('p', ['a'])).size).toBe(0);
+    expect(await ledger.acquireLease('p', 'run-b', T0 + 1, 60_000)).toMatchObject({ acquired: false, heldBy: 'run-a' });
   });
 });
 

@@ -92,6 +92,83 @@ describe('the ledger table', () => {
   });
 });
 
+describe('the told table (NOTIFY_ON=changes)', () => {
+  const toldRecord = (jobId: string, at: number) => ({ jobId, sink: 'webhook', outcome: 'needs_attention' as const, causeId: 'disk-full', firstToldAt: at, lastToldAt: at });
+
+  it('is added on first use beside the ledger table of an existing deployment, which it leaves as it was', async () => {
+    // Prepare: a deployment from before the told table, with a budget and a lease in it
+    const url = await postgres.freshDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const before = open({ url });
+    await before.writeJobs('p', [recordAttempt(undefined, 'a', T0)]);
+    await before.acquireLease('p', 'run-a', T0, 60_000);
+    const ledgerRows = () => postgres.query(`SELECT project_id, job_id, attempts, run_id FROM drs_auto_retry_ledger ORDER BY job_id`, [], database);
+    const rowsBefore = await ledgerRows();
+    expect(await postgres.query(`SELECT to_regclass('drs_auto_retry_ledger_told') IS NULL AS missing`, [], database)).toEqual([{ missing: true }]);
+
+    // Act: the new release, two first runs at once
+    const [one, two] = [open({ url }), open({ url })];
+    const reads = await Promise.all([one.readTold('p', ['a']), two.readTold('p', ['a'])]);
+    await one.writeTold('p', new Map([['a', [toldRecord('a', T0)]]]));
+
+    // Assess
+    expect(reads).toEqual([[], []]);
+    expect(await ledgerRows()).toEqual(rowsBefore);
+    expect(await two.readTold('p', ['a'])).toEqual([toldRecord('a', T0)]);
+    const columns = await postgres.query(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'drs_auto_retry_ledger_told' ORDER BY ordinal_position`,
+      [],
+      database,
+    );
+    expect(columns.map((c) => `${c.column_name} ${c.data_type}`)).toEqual([
+      'project_id text', 'job_id text', 'sink text', 'outcome text', 'cause_id text',
+      'first_told_at timestamp with time zone', 'last_told_at timestamp with time zone', 'expires_at timestamp with time zone',
+    ]);
+    const indexes = await postgres.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'drs_auto_retry_ledger_told' ORDER BY 1`, [], database);
+    expect(indexes.map((i) => i.indexname)).toEqual(['drs_auto_retry_ledger_told_expires_at', 'drs_auto_retry_ledger_told_pkey']);
+  });
+
+  it('cannot be created by a user without CREATE rights: that fails alone, naming the table; retries still work', async () => {
+    // Prepare: an existing deployment whose user may only read and write the ledger table
+    const url = await postgres.freshDatabase();
+    const database = new URL(url).pathname.slice(1);
+    await open({ url }).readJobs('p', ['a']);
+    await postgres.query(`CREATE ROLE drs_told LOGIN PASSWORD 'told-pass'; REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+      GRANT SELECT, INSERT, UPDATE, DELETE ON drs_auto_retry_ledger TO drs_told`, [], database);
+    const ledger = open({ url: Object.assign(new URL(url), { username: 'drs_told', password: 'told-pass' }).href });
+
+    // Act
+    const error = await failureOf(ledger.readTold('p', ['a']));
+    const lease = await ledger.acquireLease('p', 'run-a', T0, 60_000);
+
+    // Assess
+    expect(error).toBeInstanceOf(LedgerError);
+    expect(error.message).toMatch(/^could not create the table drs_auto_retry_ledger_told in PostgreSQL at .* \(42501: permission denied for schema public\)/);
+    expect(lease).toEqual({ acquired: true });
+    await postgres.query('DROP OWNED BY drs_told; DROP ROLE drs_told', [], database);
+  });
+
+  it('forgets what was told 30 days after its last write', async () => {
+    // Prepare
+    let now = T0;
+    const url = await postgres.freshDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const ledger = open({ url, clock: () => now });
+    await ledger.writeTold('p', new Map([['old', [toldRecord('old', T0)]]]));
+    now = T0 + 20 * DAY;
+    await ledger.writeTold('p', new Map([['recent', [toldRecord('recent', now)]]]));
+
+    // Act
+    now = T0 + 31 * DAY;
+    const read = await ledger.readTold('p', ['old', 'recent']);
+    await ledger.writeTold('p', new Map());
+
+    // Assess
+    expect(read.map((r) => r.jobId)).toEqual(['recent']);
+    expect(await postgres.query(`SELECT job_id FROM drs_auto_retry_ledger_told`, [], database)).toEqual([{ job_id: 'recent' }]);
+  });
+});
+
 describe('expiry (PostgreSQL has no TTL)', () => {
   it('forgets job records 30 days after their last write, and the lease holder deletes them', async () => {
     // Prepare

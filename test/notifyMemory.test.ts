@@ -69,9 +69,33 @@ describe('tell once', () => {
     memory.run(T0, [job('a', 'needs_attention', 'disk-full')]);
     const plan = memory.run(T0 + 20 * HOUR, [job('a', 'needs_attention', 'disk-full'), job('b', 'retry_failed')]);
     expect(plan).toMatchObject({ fresh: [{ jobId: 'b' }], reminders: [], unchanged: [{ jobId: 'a' }] });
-    // At the day mark "a" is reminded; "b", told 4 hours ago, is not.
-    const next = memory.run(T0 + 24 * HOUR, [job('a', 'needs_attention', 'disk-full'), job('b', 'retry_failed')]);
-    expect(next).toMatchObject({ reason: 'reminder', reminders: [{ jobId: 'a' }], unchanged: [{ jobId: 'b' }] });
+  });
+
+  it('one digest a day: problems told at different hours are reminded together, and start their day again', () => {
+    const memory = new Memory();
+    const both = [job('a', 'needs_attention', 'disk-full'), job('b', 'retry_failed')];
+    memory.run(T0, [job('a', 'needs_attention', 'disk-full')]);
+    for (let t = T0 + 20 * HOUR; t <= T0 + 3 * REMINDER_INTERVAL_MS; t += 15 * MINUTE) memory.run(t, both);
+    // "b", told at 20 h, joins "a"'s digest at 24 h instead of getting one of its own at 44 h.
+    expect(memory.sent).toEqual([
+      { at: T0, reason: 'new-problem', fresh: ['a'], reminders: [] },
+      { at: T0 + 20 * HOUR, reason: 'new-problem', fresh: ['b'], reminders: [] },
+      { at: T0 + 24 * HOUR, reason: 'reminder', fresh: [], reminders: ['a', 'b'] },
+      { at: T0 + 48 * HOUR, reason: 'reminder', fresh: [], reminders: ['a', 'b'] },
+      { at: T0 + 72 * HOUR, reason: 'reminder', fresh: [], reminders: ['a', 'b'] },
+    ]);
+    expect(memory.told.map((r) => [r.jobId, r.firstToldAt, r.lastToldAt])).toEqual([
+      ['a', T0, T0 + 72 * HOUR],
+      ['b', T0 + 20 * HOUR, T0 + 72 * HOUR],
+    ]);
+  });
+
+  it('a digest that falls due with a new problem goes in the same message', () => {
+    const memory = new Memory();
+    memory.run(T0, [job('a', 'needs_attention', 'disk-full')]);
+    const plan = memory.run(T0 + 25 * HOUR, [job('a', 'needs_attention', 'disk-full'), job('c', 'not_found')]);
+    expect(plan).toMatchObject({ send: true, reason: 'new-problem', fresh: [{ jobId: 'c' }], reminders: [{ jobId: 'a' }], unchanged: [] });
+    expect(memory.sent).toHaveLength(2);
   });
 
   it('a sink that failed does not count as told: the next run sends again', () => {
@@ -124,6 +148,25 @@ describe('tell once', () => {
     memory.run(T0, [job('a', 'needs_attention', 'disk-full')]);
     memory.run(T0 + 5 * MINUTE, [job('z', 'skipped')]);
     expect(memory.told.map((r) => r.jobId)).toEqual(['a']);
+  });
+
+  it('a deferred job keeps what was told (a run that lost the lease, or ran out of time), and stays quiet', () => {
+    const memory = new Memory();
+    memory.run(T0, [job('a', 'needs_attention', 'disk-full'), job('b', 'retry_failed')]);
+    const lostLease = memory.run(T0 + 15 * MINUTE, [job('a', 'deferred'), job('b', 'deferred')]);
+    expect(lostLease).toMatchObject({ send: false, reason: 'unchanged', fresh: [], drop: [] });
+    expect(memory.run(T0 + 30 * MINUTE, [job('a', 'needs_attention', 'disk-full'), job('b', 'retry_failed')])).toMatchObject({ send: false });
+    // Still open while deferred: the daily digest names it.
+    expect(memory.run(T0 + REMINDER_INTERVAL_MS, [job('a', 'deferred'), job('b', 'retry_failed')])).toMatchObject({
+      send: true, reason: 'reminder', reminders: [{ jobId: 'a', outcome: 'needs_attention', causeId: 'disk-full' }, { jobId: 'b' }],
+    });
+    expect(memory.sent).toHaveLength(2);
+  });
+
+  it('a deferral nobody was told of is a new problem', () => {
+    const memory = new Memory();
+    expect(memory.run(T0, [job('a', 'deferred')])).toMatchObject({ send: true, reason: 'new-problem', fresh: [{ jobId: 'a', outcome: 'deferred' }] });
+    expect(memory.run(T0 + 15 * MINUTE, [job('a', 'deferred')])).toMatchObject({ send: false, reason: 'unchanged' });
   });
 
   it('sends nothing when nothing is wrong, and counts a job listed twice once', () => {

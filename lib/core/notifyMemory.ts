@@ -6,7 +6,9 @@
  * A problem is a job whose outcome needs somebody (anything but retried, skipped, would_retry),
  * identified by job, outcome and cause: the same job with another outcome or cause is a changed
  * problem, told at once. A run error is always told at once: a run that failed as a whole is not
- * watching the tasks, and that must never go quiet.
+ * watching the tasks, and that must never go quiet. Problems that stay open are repeated at most
+ * once a day, all of them in one digest. A deferred job (not attempted in this run) keeps what
+ * was told about it.
  *
  * How the caller uses it, per run:
  * 1. `plan = planNotification({ jobs, runError, told, now })` with the records stored for this
@@ -66,9 +68,12 @@ export interface NotificationPlan {
   reason: NotifyReason;
   /** Problems not told before, or changed (another outcome or cause): the message leads with them. */
   fresh: NotifyProblem[];
-  /** Problems told at least a reminder interval ago and still open: one digest, in the same message. */
+  /**
+   * Problems told before and still open, when the daily digest is due (one of them was last told
+   * a reminder interval ago or more): then all of them, in the same message.
+   */
   reminders: NotifyProblem[];
-  /** Problems told recently and unchanged: not worth a message of their own. */
+  /** Problems told before and still open, when no digest is due: not worth a message of their own. */
   unchanged: NotifyProblem[];
   /** Stored records to delete whatever happens: their problem is gone or changed. */
   drop: ToldRecord[];
@@ -87,13 +92,8 @@ export const toldKey = (problem: Pick<NotifyProblem, 'jobId' | 'outcome' | 'caus
  */
 const STILL_OPEN: ReadonlySet<Outcome> = new Set(['retried', 'would_retry']);
 
-/**
- * Jobs a run could not judge: in a run that failed as a whole, its `deferred` jobs were not looked
- * at, so what was told about them stays as it was.
- */
-function judged(job: JobVerdict, runError: boolean): boolean {
-  return !(runError && job.outcome === 'deferred');
-}
+/** The problem a stored record describes. */
+const problemOf = (record: ToldRecord): NotifyProblem => ({ jobId: record.jobId, outcome: record.outcome, causeId: record.causeId });
 
 /** Decides what this run tells (see the module comment). */
 export function planNotification(input: NotifyMemoryInput): NotificationPlan {
@@ -104,27 +104,51 @@ export function planNotification(input: NotifyMemoryInput): NotificationPlan {
 
   const plan: NotificationPlan = { send: false, reason: 'no-problem', fresh: [], reminders: [], unchanged: [], drop: [], toldOnDelivery: [] };
   const seen = new Set<string>();
+  // Problems told before and still open: reminded together, or not at all.
+  const open: ToldRecord[] = [];
+  const keepOpen = (record: ToldRecord) => {
+    if (seen.has(toldKey(record))) return;
+    seen.add(toldKey(record));
+    open.push(record);
+  };
   for (const job of input.jobs) {
-    if (!judged(job, input.runError)) continue;
+    const records = storedByJob.get(job.jobId) ?? [];
+    // A deferred job was not attempted in this run (its deadline, the lease another run held,
+    // throttling, a run error, a retry not yet due): what was told about it stays as it was,
+    // and open. Otherwise a run that lost the lease would retell every problem twice (as
+    // deferred, then as itself again). Only a deferral nobody was told of is news, and not in
+    // a run that failed as a whole: that run's error is the news.
+    if (job.outcome === 'deferred' && (records.length > 0 || input.runError)) {
+      for (const record of records) keepOpen(record);
+      continue;
+    }
     const problem: NotifyProblem = { jobId: job.jobId, outcome: job.outcome, causeId: job.cause?.id ?? '' };
     const key = toldKey(problem);
     const isProblem = !SUCCESSFUL_OUTCOMES.has(job.outcome);
     // The job's other records describe what it was before: gone or changed, unless it is still open.
     const keepOthers = !isProblem && STILL_OPEN.has(job.outcome);
-    for (const record of storedByJob.get(job.jobId) ?? []) {
+    for (const record of records) {
       if (toldKey(record) !== key && !keepOthers) plan.drop.push(record);
     }
-    if (!isProblem || seen.has(key)) continue;
-    seen.add(key);
+    if (!isProblem) continue;
     const record = stored.get(key);
-    if (record === undefined) {
+    if (record !== undefined) {
+      keepOpen(record);
+    } else if (!seen.has(key)) {
+      seen.add(key);
       plan.fresh.push(problem);
       plan.toldOnDelivery.push({ ...problem, firstToldAt: input.now, lastToldAt: input.now });
-    } else if (input.now - record.lastToldAt >= interval) {
-      plan.reminders.push(problem);
+    }
+  }
+  // One digest a day: once any open problem is due, every open problem is in it and starts its
+  // day again, so problems told at different hours do not each get a reminder of their own.
+  const due = open.some((record) => input.now - record.lastToldAt >= interval);
+  for (const record of open) {
+    if (due) {
+      plan.reminders.push(problemOf(record));
       plan.toldOnDelivery.push({ ...record, lastToldAt: input.now });
     } else {
-      plan.unchanged.push(problem);
+      plan.unchanged.push(problemOf(record));
     }
   }
   plan.reason = input.runError ? 'run-error'

@@ -4,6 +4,7 @@
  * fit them; tests and the benchmark may hand in others.
  */
 import type { JobRecord } from '../core/retryBudget.js';
+import type { ToldRecord } from '../core/notifyMemory.js';
 import type { TaskItem } from '../core/outcomes.js';
 import type { Trigger } from '../core/report.js';
 import type { DrsAutoRetryError } from '../errors.js';
@@ -93,11 +94,22 @@ export type RetryPort = Pick<DrsPort, 'batchRetry'>;
 /** The answer to "may this run work on the project now?". */
 export type LeaseResult = { acquired: true } | { acquired: false; heldBy: string; heldUntil: number };
 
+/** A problem told to one sink (NOTIFY_ON=changes); a ledger keeps at most one per job and sink. */
+export interface SinkToldRecord extends ToldRecord {
+  /** The sink's name, as in `report.notifications`. */
+  sink: string;
+}
+
 /**
- * Where retry budgets and the run lease live between runs. Adapters: an in-memory ledger
- * (stateless between invocations), DynamoDB and PostgreSQL; lib/app picks one.
+ * Where retry budgets, the run lease and what the sinks were told live between runs. Adapters:
+ * an in-memory ledger (stateless between invocations), DynamoDB and PostgreSQL; lib/app picks one.
  */
 export interface RetryLedger {
+  /**
+   * True when what it stores outlives the process (DynamoDB, PostgreSQL). The in-memory ledger
+   * is not: a warm container would remember by chance, so NOTIFY_ON=changes does not rely on it.
+   */
+  readonly persistent: boolean;
   /** The current episode of each job that has one. */
   readJobs(projectId: string, jobIds: readonly string[]): Promise<Map<string, JobRecord>>;
   writeJobs(projectId: string, records: readonly JobRecord[]): Promise<void>;
@@ -107,6 +119,13 @@ export interface RetryLedger {
   acquireLease(projectId: string, runId: string, now: number, ttlMs: number): Promise<LeaseResult>;
   /** Gives the lease back, if this run still holds it. */
   releaseLease(projectId: string, runId: string): Promise<void>;
+  /** NOTIFY_ON=changes: what each sink was told about these jobs' problems. */
+  readTold(projectId: string, jobIds: readonly string[]): Promise<SinkToldRecord[]>;
+  /**
+   * Replaces what is remembered of each job in `byJob` with the records listed for it (none: the
+   * job is forgotten). One record per job and sink; of two, the last wins. Other jobs are left alone.
+   */
+  writeTold(projectId: string, byJob: ReadonlyMap<string, readonly SinkToldRecord[]>): Promise<void>;
   /** Lets go of connections, for adapters that hold some; the ledger is not used after. */
   close?(): Promise<void>;
 }

@@ -9,7 +9,8 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { LeaseResult, RetryLedger } from '../engine/ports.js';
+import type { LeaseResult, RetryLedger, SinkToldRecord } from '../engine/ports.js';
+import type { Outcome } from '../core/outcomes.js';
 import type { JobRecord } from '../core/retryBudget.js';
 import { LedgerError } from './ledgerError.js';
 
@@ -34,6 +35,7 @@ export interface DynamoLedgerOptions {
 
 const jobKey = (projectId: string, jobId: string) => `job#${projectId}#${jobId}`;
 const leaseKey = (projectId: string) => `lease#${projectId}`;
+const toldKey = (projectId: string, jobId: string) => `told#${projectId}#${jobId}`;
 const num = (value: number) => ({ N: String(value) });
 const readNum = (item: Item, name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));
 
@@ -63,16 +65,49 @@ function fromItem(item: Item): JobRecord | undefined {
   return record;
 }
 
+/**
+ * What the sinks were told about one job: one item per job (never one per project, so a project
+ * with thousands of open problems stays far below DynamoDB's 400 KB per item), with one map entry
+ * per sink. It outlives its last write by 30 days, like a job record.
+ */
+function toToldItem(projectId: string, jobId: string, records: readonly SinkToldRecord[], now: number): Item {
+  const sinks: Item = {};
+  for (const record of records) {
+    sinks[record.sink] = {
+      M: { outcome: { S: record.outcome }, causeId: { S: record.causeId }, firstToldAt: num(record.firstToldAt), lastToldAt: num(record.lastToldAt) },
+    };
+  }
+  return { pk: { S: toldKey(projectId, jobId) }, jobId: { S: jobId }, sinks: { M: sinks }, expiresAt: num(Math.floor(now / 1000) + RECORD_TTL_S) };
+}
+
+function fromToldItem(item: Item, now: number): SinkToldRecord[] {
+  const jobId = item.jobId?.S;
+  const expiresAt = readNum(item, 'expiresAt');
+  // TTL deletes lazily (up to days later): an expired item is already gone.
+  if (jobId === undefined || (expiresAt !== undefined && expiresAt * 1000 < now)) return [];
+  return Object.entries(item.sinks?.M ?? {}).flatMap(([sink, value]) => {
+    const fields = value.M ?? {};
+    const outcome = fields.outcome?.S;
+    const causeId = fields.causeId?.S;
+    const firstToldAt = readNum(fields, 'firstToldAt');
+    const lastToldAt = readNum(fields, 'lastToldAt');
+    if (outcome === undefined || causeId === undefined || firstToldAt === undefined || lastToldAt === undefined) return [];
+    return [{ sink, jobId, outcome: outcome as Outcome, causeId, firstToldAt, lastToldAt }];
+  });
+}
+
 const chunk = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 const pause = (round: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
 
 /**
- * One table, partition key `pk` (string), TTL on `expiresAt`: job records `job#{project}#{job}`
- * and one lease per project, `lease#{project}`, taken with a conditional write.
+ * One table, partition key `pk` (string), TTL on `expiresAt`: job records `job#{project}#{job}`,
+ * one lease per project, `lease#{project}`, taken with a conditional write, and what the sinks
+ * were told, `told#{project}#{job}`. The prefixes keep the three kinds apart.
  */
 export class DynamoLedger implements RetryLedger {
+  readonly persistent = true;
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly clock: () => number;
@@ -95,31 +130,39 @@ export class DynamoLedger implements RetryLedger {
 
   async readJobs(projectId: string, jobIds: readonly string[]): Promise<Map<string, JobRecord>> {
     const found = new Map<string, JobRecord>();
-    for (const ids of chunk([...new Set(jobIds)], MAX_GET)) {
-      let keys: Item[] = ids.map((id) => ({ pk: { S: jobKey(projectId, id) } }));
-      for (let round = 0; keys.length > 0; round++) {
-        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unread (throttled); try again later');
-        if (round > 0) await pause(round);
-        const answer = await this.call('read job records', () =>
-          this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } })),
-        );
-        for (const item of answer.Responses?.[this.table] ?? []) {
-          const record = fromItem(item);
-          if (record) found.set(record.jobId, record);
-        }
-        keys = answer.UnprocessedKeys?.[this.table]?.Keys ?? [];
-      }
+    for (const item of await this.batchGet('job records', [...new Set(jobIds)].map((id) => jobKey(projectId, id)))) {
+      const record = fromItem(item);
+      if (record) found.set(record.jobId, record);
     }
     return found;
   }
 
   writeJobs(projectId: string, records: readonly JobRecord[]): Promise<void> {
     const now = this.clock();
-    return this.batchWrite(records.map((record) => ({ PutRequest: { Item: toItem(projectId, record, now) } })));
+    return this.batchWrite('job records', records.map((record) => ({ PutRequest: { Item: toItem(projectId, record, now) } })));
   }
 
   endEpisodes(projectId: string, jobIds: readonly string[]): Promise<void> {
-    return this.batchWrite(jobIds.map((id) => ({ DeleteRequest: { Key: { pk: { S: jobKey(projectId, id) } } } })));
+    return this.batchWrite('job records', jobIds.map((id) => ({ DeleteRequest: { Key: { pk: { S: jobKey(projectId, id) } } } })));
+  }
+
+  async readTold(projectId: string, jobIds: readonly string[]): Promise<SinkToldRecord[]> {
+    const now = this.clock();
+    const items = await this.batchGet('what the sinks were told', [...new Set(jobIds)].map((id) => toldKey(projectId, id)));
+    return items.flatMap((item) => fromToldItem(item, now));
+  }
+
+  writeTold(projectId: string, byJob: ReadonlyMap<string, readonly SinkToldRecord[]>): Promise<void> {
+    const now = this.clock();
+    return this.batchWrite(
+      'what the sinks were told',
+      [...byJob].map(([jobId, records]): WriteRequest => {
+        const latest = [...new Map(records.map((record) => [record.sink, record])).values()];
+        return latest.length === 0
+          ? { DeleteRequest: { Key: { pk: { S: toldKey(projectId, jobId) } } } }
+          : { PutRequest: { Item: toToldItem(projectId, jobId, latest, now) } };
+      }),
+    );
   }
 
   async acquireLease(projectId: string, runId: string, now: number, ttlMs: number): Promise<LeaseResult> {
@@ -156,13 +199,31 @@ export class DynamoLedger implements RetryLedger {
     );
   }
 
-  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+  /** Reads items by key, 100 per call, re-asking for what DynamoDB left unprocessed. */
+  private async batchGet(what: string, pks: readonly string[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (const ids of chunk(pks, MAX_GET)) {
+      let keys: Item[] = ids.map((pk) => ({ pk: { S: pk } }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round >= MAX_ROUNDS) throw new LedgerError(`DynamoDB kept ${what} unread (throttled); try again later`);
+        if (round > 0) await pause(round);
+        const answer = await this.call(`read ${what}`, () =>
+          this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } })),
+        );
+        items.push(...(answer.Responses?.[this.table] ?? []));
+        keys = answer.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return items;
+  }
+
+  private async batchWrite(what: string, requests: WriteRequest[]): Promise<void> {
     for (const batch of chunk(requests, MAX_WRITE)) {
       let pending = batch;
       for (let round = 0; pending.length > 0; round++) {
-        if (round >= MAX_ROUNDS) throw new LedgerError('DynamoDB kept job records unwritten (throttled); try again later');
+        if (round >= MAX_ROUNDS) throw new LedgerError(`DynamoDB kept ${what} unwritten (throttled); try again later`);
         if (round > 0) await pause(round);
-        const answer = await this.call('write job records', () =>
+        const answer = await this.call(`write ${what}`, () =>
           this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } })),
         );
         pending = answer.UnprocessedItems?.[this.table] ?? [];

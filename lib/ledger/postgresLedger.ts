@@ -1,9 +1,10 @@
 import pg from 'pg';
-import type { LeaseResult, RetryLedger } from '../engine/ports.js';
+import type { LeaseResult, RetryLedger, SinkToldRecord } from '../engine/ports.js';
 import type { JobRecord } from '../core/retryBudget.js';
 import { messageOf } from '../errors.js';
 import { LedgerError } from './ledgerError.js';
-import { createTableSql, DEFAULT_TABLE, LEASE_KEY, TABLE_NAME_PATTERN } from './postgresSchema.js';
+import { fromToldRow, readToldSql, writeToldStatement, type ToldRow } from './postgresTold.js';
+import { createTableSql, createToldTableSql, DEFAULT_TABLE, LEASE_KEY, TABLE_NAME_PATTERN, toldTableOf } from './postgresSchema.js';
 
 /** A job record outlives its last write by 30 days, as in DynamoDB; then it is deleted. */
 const RECORD_TTL_MS = 30 * 86_400_000;
@@ -62,20 +63,24 @@ function describeUrl(url: string): { where: string; secrets: string[] } {
 
 /**
  * The retry ledger in PostgreSQL (DRS_LEDGER_URL), with the semantics of the DynamoDB one: job
- * records per project, and one lease per project taken by a single conditional upsert. The table
- * is created on first use if missing (postgresSchema.ts).
+ * records per project, one lease per project taken by a single conditional upsert, and what the
+ * sinks were told. Each table is created on first use if missing (postgresSchema.ts).
  */
 export class PostgresLedger implements RetryLedger {
+  readonly persistent = true;
   private readonly pool: pg.Pool;
   private readonly table: string;
+  private readonly toldTable: string;
   private readonly clock: () => number;
   private readonly where: string;
   private readonly secrets: string[];
   private ready: Promise<void> | undefined;
+  private toldReady: Promise<void> | undefined;
 
   constructor(options: PostgresLedgerOptions) {
     this.table = options.table ?? DEFAULT_TABLE;
     if (!TABLE_NAME_PATTERN.test(this.table)) throw new TypeError(`Expected a plain lower-case table name, got ${this.table}`);
+    this.toldTable = toldTableOf(this.table);
     this.clock = options.clock ?? Date.now;
     ({ where: this.where, secrets: this.secrets } = describeUrl(options.url));
     const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
@@ -173,6 +178,24 @@ export class PostgresLedger implements RetryLedger {
     await this.query('release the run lease', `DELETE FROM ${this.table} WHERE project_id = $1 AND job_id = $2 AND run_id = $3`, [projectId, LEASE_KEY, runId]);
   }
 
+  async readTold(projectId: string, jobIds: readonly string[]): Promise<SinkToldRecord[]> {
+    const records: SinkToldRecord[] = [];
+    for (const ids of chunk([...new Set(jobIds)], MAX_IDS)) {
+      const rows = await this.queryTold<ToldRow>('read what the sinks were told', readToldSql(this.toldTable), [projectId, ids, new Date(this.clock())]);
+      records.push(...rows.map(fromToldRow));
+    }
+    return records;
+  }
+
+  async writeTold(projectId: string, byJob: ReadonlyMap<string, readonly SinkToldRecord[]>): Promise<void> {
+    const now = this.clock();
+    for (const jobs of chunk([...byJob], MAX_IDS)) {
+      const { sql, params } = writeToldStatement(this.toldTable, projectId, jobs, new Date(now + RECORD_TTL_MS));
+      await this.queryTold('write what the sinks were told', sql, params);
+    }
+    await this.queryTold('delete expired records', `DELETE FROM ${this.toldTable} WHERE expires_at < $1`, [new Date(now)]);
+  }
+
   /** Closes the pool's connections; the ledger cannot be used after. */
   close(): Promise<void> {
     return this.pool.end();
@@ -189,6 +212,26 @@ export class PostgresLedger implements RetryLedger {
       throw error;
     });
     return this.ready;
+  }
+
+  /**
+   * Creates the told table once per ledger, if missing, apart from the ledger table: a deployment
+   * whose user may not create it still retries (NOTIFY_ON=changes then falls back to `problems`).
+   */
+  private ensureToldTable(): Promise<void> {
+    this.toldReady ??= (async () => {
+      const { rows } = await this.send<{ present: boolean }>('look for the told table', 'SELECT to_regclass($1) IS NOT NULL AS present', [this.toldTable]);
+      if (!rows[0]?.present) await this.send(`create the table ${this.toldTable}`, createToldTableSql(this.table));
+    })().catch((error: unknown) => {
+      this.toldReady = undefined;
+      throw error;
+    });
+    return this.toldReady;
+  }
+
+  private async queryTold<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[]): Promise<R[]> {
+    await this.ensureToldTable();
+    return (await this.send<R>(what, sql, params)).rows;
   }
 
   private async query<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[]): Promise<R[]> {
