@@ -4,6 +4,8 @@
  * context:
  *   bindLogger  a child logger per invocation (request id, function name, runId)
  *   logErrors   an error logged once, then thrown on
+ *   fitResponse the returned report trimmed to the summary and the jobs that need a look when it is
+ *               over 5/6 of RUNTIME_MAX_RESP_BODY_SIZE (6 MB): the log keeps every job
  *   logReport   the report logged in lines of at most 90 KiB, where the runtime's own logger splits
  *   parseInput  event + user data (context.getUserData, then process.env) + the agency → RunConfig, LOG_LEVEL
  *   timeBudget  min(DRS_DEADLINE_MS, getRemainingTimeInMilliSeconds() − 10 s)
@@ -12,11 +14,12 @@
  */
 import middy from '@middy/core';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { FUNCTIONGRAPH_LOG_LINE_BYTES, runAndNotify, type Report } from '../lib/app/index.js';
+import { agencyToken, FUNCTIONGRAPH_LOG_LINE_BYTES, responseLimitBytes, runAndNotify, type Report } from '../lib/app/index.js';
 import { ConfigError } from '../lib/errors.js';
 import { functionGraphSettings, type CredentialOrigin, type Env, type FunctionGraphSettingsContext } from '../lib/input/index.js';
 import { createLogger } from '../lib/log.js';
 import { bindLogger } from './middleware/bindLogger.js';
+import { fitResponse } from './middleware/fitResponse.js';
 import type { InvocationState } from './middleware/invocation.js';
 import { logErrors } from './middleware/logErrors.js';
 import { logReport } from './middleware/logReport.js';
@@ -34,6 +37,11 @@ type InvocationContext = FunctionGraphContext & Partial<InvocationState> & {
   /** Where this run's credentials come from (set with the settings, logged by the handler). */
   credentials?: CredentialOrigin;
 };
+
+/** With the agency's AK/SK: its token too, which DRS gets once it refuses the signature. */
+function agencyOf(context: InvocationContext): { token?: string } | undefined {
+  return context.credentials === 'agency AK/SK + security token' ? { token: agencyToken(context) } : undefined;
+}
 
 // Made before the first invocation; LOG_LEVEL, from user data or the environment, is applied
 // to each invocation's child logger when parseInput has read the settings.
@@ -59,6 +67,7 @@ async function functionGraph(_event: unknown, context: InvocationContext): Promi
     deadline,
     logger: log,
     runId,
+    agency: agencyOf(context),
     ...SINKS_WITHIN_MARGIN,
   });
   // Returned, not thrown: the report is the answer (README "Deploying on FunctionGraph"); this
@@ -79,6 +88,8 @@ export const handler = middy<unknown, Report, Error, MiddyContext>(functionGraph
     requestFields: (context) => ({ requestId: context.getRequestID?.(), functionName: context.getFunctionName?.() }),
   }))
   .use(logErrors<MiddyContext>({ logger }))
+  // Before logReport, so that its `after` runs after the log has every job.
+  .use(fitResponse<MiddyContext>({ maxBytes: () => responseLimitBytes(process.env.RUNTIME_MAX_RESP_BODY_SIZE) }))
   .use(logReport<MiddyContext>({ maxLineBytes: FUNCTIONGRAPH_LOG_LINE_BYTES }))
   .use(parseInput<MiddyContext>({ settings: settingsOf }))
   .use(timeBudget<MiddyContext>({ remainingMs: (context) => context.getRemainingTimeInMilliSeconds?.(), marginMs: SAFETY_MARGIN_MS }));

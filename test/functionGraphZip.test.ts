@@ -30,6 +30,12 @@ const AGENCY_KEY: EmulatorAccessKey = {
   securityToken: 'gQpAgencySecurityTokenForTheZipTest0123456789',
 };
 const MAX_LINE_BYTES = 90 * 1024;
+/** An agency whose temporary keys DRS refuses (the emulator does not know them). */
+const REFUSED_AGENCY = {
+  securityAccessKey: 'AGENCYREFUSEDQ8W3ZK2',
+  securitySecretKey: 'agencyRefusedSecret0Yq3nB8vR2kLm7TzX9c0',
+  securityToken: 'gQpAgencyRefusedSecurityToken0123456789',
+};
 /** What the context of a function with that agency returns. */
 const AGENCY = { securityAccessKey: AGENCY_KEY.ak, securitySecretKey: AGENCY_KEY.sk, securityToken: AGENCY_KEY.securityToken ?? '' };
 
@@ -49,6 +55,8 @@ interface InvokeOptions {
   event?: unknown;
   /** RUNTIME_TIMEOUT, in seconds. */
   timeoutSeconds?: number;
+  /** Further variables the runtime presets, e.g. RUNTIME_MAX_RESP_BODY_SIZE. */
+  runtimeEnv?: Record<string, string>;
 }
 
 let work: string;
@@ -86,6 +94,7 @@ async function invoke(options: InvokeOptions): Promise<Invocation> {
     RUNTIME_FUNC_NAME: 'drs-auto-retry',
     RUNTIME_TIMEOUT: String(options.timeoutSeconds ?? 300),
     RUNTIME_USERDATA: JSON.stringify(options.userData),
+    ...options.runtimeEnv,
   });
   return { ...(JSON.parse(readFileSync(result, 'utf8')) as Omit<Invocation, 'stdout'>), stdout: stdout.split('\n').filter(Boolean) };
 }
@@ -298,6 +307,65 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+
+  it('(j) falls back once to the agency token when DRS refuses the agency\'s AK/SK signature', async () => {
+    // Prepare: keys DRS does not accept, and a good token beside them
+    const token = await issueToken(emulator);
+    emulator.log.clear();
+
+    // Act
+    const run = await invoke({ userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed') }, agency: { ...REFUSED_AGENCY, authToken: token } });
+
+    // Assess: one signed request refused, then the token for it and for everything after
+    expect(run.report?.error).toBeUndefined();
+    expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'retried' });
+    expect(drsCalls().map((call) => [call.route, call.auth, call.status])).toEqual([
+      ['batch-detail', 'aksk', 401],
+      ['batch-detail', 'token', 200],
+      ['batch-retry', 'token', 200],
+    ]);
+    expectCleanOutput(run, [token, REFUSED_AGENCY.securitySecretKey, REFUSED_AGENCY.securityToken]);
+  });
+
+  it('(k) names both the agency\'s AK/SK and its token when DRS refuses both', async () => {
+    // Act: neither the keys nor the token are known to DRS
+    const run = await invoke({
+      userData: { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed') },
+      agency: { ...REFUSED_AGENCY, authToken: 'an-agency-token-drs-does-not-know-0123456789' },
+    });
+
+    // Assess: the refusal ends the run after the one fallback, with both credentials named
+    expect(run.report?.error?.message).toMatch(/^DRS batch-detail failed after 2 attempts: HTTP 401 .*Both the agency's temporary AK\/SK \(context\.getSecurityAccessKey, getSecuritySecretKey, getSecurityToken\) and its token \(context\.getToken\) were refused: check the function's agency/);
+    expect(outcomes(run.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'deferred' });
+    expect(drsCalls().map((call) => [call.auth, call.status])).toEqual([['aksk', 401], ['token', 401]]);
+    expectCleanOutput(run, [REFUSED_AGENCY.securitySecretKey, REFUSED_AGENCY.securityToken, 'an-agency-token-drs-does-not-know-0123456789']);
+  });
+
+  it('(l) returns a report over the response limit as its summary and the jobs that need a look, and logs every job', async () => {
+    // Prepare: 1,500 healthy tasks (skipped) and three that need a look; a response limit of
+    // 120,000 bytes (the runtime's RUNTIME_MAX_RESP_BODY_SIZE) leaves 100,000 for the report
+    const healthy = Array.from({ length: 1_500 }, (_, i) => `${i.toString(16).padStart(8, '0')}-1111-4111-8111-11111111jb10`);
+    for (const id of healthy) emulator.addTask({ id, status: 'INCRE_TRANSFER_STARTED' });
+    const unknown = 'ffffffff-0000-4000-8000-000000000jb101';
+    const ids = [...healthy.slice(0, 700), demoJobId('createFailed'), unknown, ...healthy.slice(700), demoJobId('fullTransferFailed')];
+    const event = { jobIds: ids };
+
+    // Act
+    const run = await invoke({ userData: endpoints(), agency: AGENCY, event, runtimeEnv: { RUNTIME_MAX_RESP_BODY_SIZE: '120000' } });
+
+    // Assess: the returned report fits, keeps the summary and the problems, and says what it left out
+    const report = run.report;
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThanOrEqual(100_000);
+    expect(report?.summary).toMatchObject({ requested: 1_503, skipped: 1_500, needs_attention: 1, not_found: 1, retried: 1 });
+    expect(report?.jobs.map((job) => [job.jobId, job.outcome])).toEqual([[demoJobId('createFailed'), 'needs_attention'], [unknown, 'not_found']]);
+    expect(report?.truncated).toEqual({ jobsOmitted: 1_501, reason: expect.stringMatching(/only jobs that need a look are here; the summary counts every job, and the log has each one$/) });
+    // The log has every job, in its summary line and parts
+    const logged = run.stdout.map((line) => JSON.parse(line) as { msg: string; jobs?: Array<{ jobId: string }>; report?: { jobs?: unknown[] } });
+    const loggedIds = logged.filter((line) => line.msg === 'drs-auto-retry report part').flatMap((line) => line.jobs ?? []).map((job) => job.jobId);
+    expect(new Set(loggedIds)).toEqual(new Set(ids));
+    expect(logged.some((line) => line.msg.startsWith('the returned report was trimmed'))).toBe(true);
+    expectCleanOutput(run, [AGENCY_KEY.sk]);
   });
 
   it('(h) without an agency or an OS_* credential, fails with advice and sends nothing', async () => {

@@ -15,6 +15,8 @@ export interface ConnectOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Only tests and the benchmark shorten the backoff. */
   retry?: Partial<RetryOptions>;
+  /** FunctionGraph: the AK/SK are the agency's; its token is tried once DRS refuses them. */
+  agency?: { token?: string };
 }
 
 /** A run's DRS connection plus the credentials, which the SMN sink reuses. */
@@ -41,6 +43,7 @@ export async function connectDrs(config: RunConfig, options: ConnectOptions): Pr
     projectId: config.projectId,
     projectName: config.projectName,
     clock: options.clock,
+    agency: options.agency,
   });
   const projectId = await credentials.projectId();
   const drs = new DrsClient({

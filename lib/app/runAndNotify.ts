@@ -20,6 +20,8 @@ export interface RunAndNotifyOptions {
   sinkRetry?: Partial<RetryOptions>;
   /** DRS/IAM backoff bounds; only tests and the benchmark shorten them. */
   retry?: Partial<RetryOptions>;
+  /** FunctionGraph: the AK/SK are the agency's; its token is tried once DRS refuses them. */
+  agency?: { token?: string };
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       connection = await connectDrs(config, {
         deadline: options.deadline,
         retry: options.retry,
+        agency: options.agency,
         onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call'),
       });
       return connection;

@@ -35,3 +35,8 @@ export function agencyCredentials(source: AgencyCredentialSource): AgencyCredent
   const token = call(source.getToken, source);
   return token === undefined ? undefined : { kind: 'token', token };
 }
+
+/** The agency's IAM token (`getToken()`), if the context has one. */
+export function agencyToken(source: AgencyCredentialSource): string | undefined {
+  return call(source.getToken, source);
+}

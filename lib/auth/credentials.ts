@@ -1,6 +1,7 @@
 import type { Clock } from '../core/deadline.js';
 import { AuthError } from '../errors.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
+import { AgencyAuthorizer } from './agencyAuthorizer.js';
 import { AkSkAuthorizer } from './akskSigner.js';
 import { IamPasswordTokenProvider } from './iamPasswordToken.js';
 import type { AuthMethod } from './authMethod.js';
@@ -19,6 +20,11 @@ export interface CredentialContext {
   projectId?: string;
   projectName?: string;
   clock?: Clock;
+  /**
+   * FunctionGraph: the AK/SK are the agency's, and this is its token (`getToken()`), sent instead
+   * once DRS refuses the signature.
+   */
+  agency?: { token?: string };
 }
 
 /** Builds the one credential provider the configuration asks for. */
@@ -32,8 +38,13 @@ export function createCredentials(method: AuthMethod, context: CredentialContext
   switch (method.kind) {
     case 'token':
       return { authorizer: new StaticTokenAuthorizer(method.token), projectId: fixedProject };
-    case 'aksk':
-      return { authorizer: new AkSkAuthorizer(method, context.projectId, context.clock), projectId: fixedProject };
+    case 'aksk': {
+      const { agency } = context;
+      const authorizer = agency === undefined
+        ? new AkSkAuthorizer(method, context.projectId, context.clock)
+        : new AgencyAuthorizer(method, context.projectId, agency.token, context.clock);
+      return { authorizer, projectId: fixedProject };
+    }
     case 'password': {
       const provider = new IamPasswordTokenProvider(
         context.http,

@@ -33,6 +33,18 @@ export interface Report {
   notifications: NotificationResult[];
   /** Set only when the run as a whole failed (authentication, DRS unreachable). */
   error?: RunError;
+  /**
+   * Set only on a report returned trimmed to fit the platform's response limit (FunctionGraph):
+   * `jobs` then holds only the jobs that need a look, maybe not all; the log has every job.
+   */
+  truncated?: ReportTruncation;
+}
+
+/** How a returned report was trimmed. */
+export interface ReportTruncation {
+  /** Jobs left out of `jobs`; the summary still counts them. */
+  jobsOmitted: number;
+  reason: string;
 }
 
 /** Why the run as a whole failed: a stable code and a message that says what to do. */

@@ -32,6 +32,11 @@ export interface RequestAuthorizer {
    * OS_AUTH_TOKEN was refused") and what to do about it. Without it, a general sentence.
    */
   readonly refusal?: string;
+  /**
+   * A 401 or 403 of any code (a permission refusal included) also asks `invalidate`: for a
+   * credential the API may refuse where another is accepted (FunctionGraph's agency AK/SK).
+   */
+  readonly refusedOn403?: boolean;
 }
 
 /** One call to an OTC API. */
@@ -147,8 +152,9 @@ export class HttpClient {
         const data = result.parsed ? result.data : result.raw;
         return { status: result.status, headers: result.headers, data: data as T, attempts: attempt };
       }
-      if (kind === 'unauthorized' && request.authorizer && !refreshed && request.authorizer.invalidate(sentAuth)) {
-        // A token that expired mid-run is refreshed once, and the call repeated at once.
+      const refused = kind === 'unauthorized' || (request.authorizer?.refusedOn403 === true && (result.status === 401 || result.status === 403));
+      if (refused && request.authorizer && !refreshed && request.authorizer.invalidate(sentAuth)) {
+        // A token that expired mid-run is refreshed once (or another credential tried), and the call repeated at once.
         refreshed = true;
         continue;
       }
