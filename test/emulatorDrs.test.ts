@@ -107,6 +107,18 @@ describe('DRS POST /v3/{project_id}/jobs/batch-detail', () => {
     expect(reply.body.results.map((r) => r.id)).toEqual(ids.slice(0, 5));
     expect([tooFar.status, tooFar.body.error_code]).toEqual([400, 'DRS.M00211']);
   });
+
+  it('leaves the ids it was told to out of its results, known or not, and batch-status still answers them', async () => {
+    // Prepare
+    const [kept, leftOut] = [seed('FULL_TRANSFER_FAILED'), seed('FULL_TRANSFER_FAILED')];
+    emulator.leaveOutOfDetail([leftOut, 'gone-jb101']);
+    // Act
+    const detail = await post<Results>(drs('/batch-detail'), { jobs: [kept, leftOut, 'gone-jb101'], page_req: { cur_page: 1, per_page: 10 } }, auth());
+    const status = await post<Results>(drs('/batch-status'), { jobs: [kept, leftOut], page_req: { cur_page: 1, per_page: 10 } }, auth());
+    // Assess
+    expect(detail.body.results.map((r) => r.id)).toEqual([kept]);
+    expect(status.body.results.map((r) => r.id)).toEqual([kept, leftOut]);
+  });
 });
 
 describe('DRS POST /v3/{project_id}/jobs (list)', () => {

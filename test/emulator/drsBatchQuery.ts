@@ -65,7 +65,8 @@ export function handleBatchQuery(
   if (!Array.isArray(pageIds)) return pageIds;
 
   const render = (task: EmulatorTask): string => (kind === 'status' ? JSON.stringify(statusItem(task)) : detailItemJson(task));
-  const results = pageIds.map((id) => {
+  const answered = kind === 'detail' ? pageIds.filter((id) => !tasks.isLeftOutOfDetail(id)) : pageIds;
+  const results = answered.map((id) => {
     const found = tasks.lookup(projectId, id);
     if (found.kind === 'found') return render(found.task);
     return JSON.stringify(itemError(id, found.kind === 'deleted' ? ITEM_ERRORS.deleted : ITEM_ERRORS.notFound));

@@ -77,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     getTask: (id) => tasks.snapshot(id),
     setStatus: (id, status) => tasks.setStatus(id, status),
     deleteTask: (id) => tasks.delete(id),
+    leaveOutOfDetail: (ids) => tasks.leaveOutOfDetail(ids),
     tasks: (projectId) => tasks.list(projectId),
     addTopic: (urn) => smn.addTopic(urn),
     faults,

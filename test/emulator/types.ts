@@ -136,6 +136,8 @@ export interface Emulator {
   setStatus(id: string, status: string): void;
   /** The task stays known but answers DRS.M05004 from now on. */
   deleteTask(id: string): void;
+  /** From now on, batch-detail leaves these ids out of its results (known tasks or not). */
+  leaveOutOfDetail(ids: readonly string[]): void;
   /** Tasks that are not deleted, optionally of one project, in creation order. */
   tasks(projectId?: string): EmulatorTask[];
   /** Makes an SMN topic publishable; the URN is `urn:smn:{region}:{project_id}:{name}`. */
