@@ -7,6 +7,10 @@
  *   npm run bench -- --runs 5       more runs per figure (medians)
  *   npm run bench -- --cpu-prof     also write a CPU profile of every engine run to bench/profiles/
  *
+ * Then the recovery benchmark (bench/recovery.ts, issue 19): the three retry policies over 30 days
+ * of 200 tasks on a fake clock (3 days with --quick); it fails the command when the cause-aware
+ * policy resumes a task whose documented cause needs a person.
+ *
  * Prints the table, writes bench/results.json, and exits 1 when any run lost, doubled or
  * misjudged a job (in either mode). Budgets are reported, not enforced: timing on a shared
  * machine is too noisy to fail a build on.
@@ -21,6 +25,8 @@ import { runEngine, type EngineRun } from './engine.js';
 import type { Workload } from './fixtures.js';
 import { runNaive, type NaiveRun } from './naive.js';
 import { runRateLimited, type RateLimitedRun, type RateLimitedWorkload } from './rateLimited.js';
+import { runRecovery } from './recovery.js';
+import { DEFAULT_WORLD } from './recoveryWorld.js';
 import { engineFigures, judgeBudgets, naiveMedianMs, rateLimitedFigures, renderTable } from './report.js';
 
 interface Plan {
@@ -36,13 +42,15 @@ interface Plan {
   initProcesses: number;
   /** The rate-limited run: DRS accepts `rate` requests a second; one run per concurrency. */
   rateLimited: { n: number; rate: number; latencyMs: number; concurrencies: number[] };
+  /** Days simulated by the recovery benchmark. */
+  recoveryDays: number;
 }
 
 const FULL: Plan = { mode: 'full', runs: 3, sizes: [1_000, 10_000], latencyMs: 50, batchSize: 100, concurrency: 10, naiveN: 500, initProcesses: 20,
-  rateLimited: { n: 2_000, rate: 5, latencyMs: 30, concurrencies: [2, 10] } };
+  rateLimited: { n: 2_000, rate: 5, latencyMs: 30, concurrencies: [2, 10] }, recoveryDays: DEFAULT_WORLD.days };
 // Small, but still several pages, batches and requests in flight, so every code path runs.
 const QUICK: Plan = { mode: 'quick', runs: 1, sizes: [100, 200], latencyMs: 5, batchSize: 20, concurrency: 5, naiveN: 50, initProcesses: 3,
-  rateLimited: { n: 200, rate: 5, latencyMs: 5, concurrencies: [5] } };
+  rateLimited: { n: 200, rate: 5, latencyMs: 5, concurrencies: [5] }, recoveryDays: 3 };
 
 function readPlan(): { plan: Plan; cpuProf: boolean } {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' }, 'cpu-prof': { type: 'boolean' } } });
@@ -103,6 +111,9 @@ async function main(): Promise<number> {
   progress(`deployable: bundle, zip, init in ${plan.initProcesses} fresh processes`);
   const deployable = await measureDeployable(join(metaDir, 'autoRetry.meta.json'), plan.initProcesses);
   rmSync(metaDir, { recursive: true, force: true });
+  progress(`recovery: three policies, ${DEFAULT_WORLD.tasks} tasks, ${plan.recoveryDays} days on a fake clock`);
+  const recovery = runRecovery({ ...DEFAULT_WORLD, days: plan.recoveryDays });
+  problems.push(...recovery.problems.map((p) => `recovery: ${p}`));
 
   const figures = (key: string) => engineFigures(engineRuns.get(key) ?? []);
   const base = {
@@ -131,9 +142,10 @@ async function main(): Promise<number> {
 
   writeFileSync(
     join(process.cwd(), 'bench', 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), plan, machine, figures: base, budgets, problems, table, runs: Object.fromEntries(engineRuns), naiveRuns, rateLimitedRuns: Object.fromEntries(rateRuns) }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), plan, machine, figures: base, budgets, problems, table, runs: Object.fromEntries(engineRuns), naiveRuns, rateLimitedRuns: Object.fromEntries(rateRuns),
+      recovery: { world: recovery.world, rawFailures: recovery.rawFailures, healedByDrs: recovery.healedByDrs, figures: recovery.figures, table: recovery.table } }, null, 2)}\n`,
   );
-  process.stdout.write(`${table}\n\nWrote bench/results.json\n`);
+  process.stdout.write(`${table}\n\n${recovery.table}\n\nWrote bench/results.json\n`);
   if (problems.length > 0) {
     process.stderr.write(`\nbench: ${problems.length} accounting problem(s):\n${problems.slice(0, 30).map((p) => `  ${p}`).join('\n')}\n`);
     return 1;

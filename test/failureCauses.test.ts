@@ -3,53 +3,7 @@ import { classifyWithCause } from '../lib/core/causeDecision.js';
 import { buildCauseRules, DEFAULT_RULES, matchCause, ruleOrder } from '../lib/core/causeRuleSet.js';
 import { DEFAULT_CAUSE_RULES, docOf, UNKNOWN_CAUSE } from '../lib/core/failureCauses.js';
 import type { ObservedTask } from '../lib/core/outcomes.js';
-
-/** DRS wraps the database's message in its component's name (otc-docs querying_tasks_of_a_tenant.rst, example error_msg). */
-const drs = (component: string, text: string) => `service ${component} failed, cause by: ${text}`;
-
-/** The docs' own list example, whole. */
-const LIST_EXAMPLE =
-  'service LOGMANAGER failed, cause by: Unable to connect to DBMS: url=jdbc:mysql://172.22.74.56:3306?useUnicode=true&allowLoadLocalInfile=false&characterEncoding=UTF-8&connectTimeout=5000&useSSL=false&allowPublicKeyRetrieval=true&verifyServerCertificate=false&serverTimezone=UTC user=root';
-
-/**
- * For every default rule, texts that carry its `match` pieces as shared/reference/drs-failure-causes.md
- * names them (and, for the MySQL sources, the server's whole message), wrapped as DRS wraps them.
- */
-const DOCS_TEXTS: Record<string, string[]> = {
-  'dbms-unreachable': [LIST_EXAMPLE],
-  'link-failure': [drs('INCREMENT', 'Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago.')],
-  'master-disconnected': [drs('INCREMENT', 'EOF Packet received, master disconnected')],
-  'core-process': [drs('LOGMANAGER', 'core process is not healthy or crashed')],
-  'shard-split': [drs('DATAMOVE', 'error when split table shard')],
-  'server-uuid': [drs('INCREMENT', 'serverUUID not equals to this session')],
-  'lock-wait': [drs('INCREMENT', 'Lock wait timeout exceeded; try restarting transaction')],
-  'disk-full': [
-    drs('INCREMENT', 'write binlog failed: No space left on device'),
-    drs('DATAMOVE', "The table 'orders' is full"),
-    drs('INCREMENT', 'The MySQL server is running with the --super-read-only option so it cannot execute this statement'),
-  ],
-  'access-denied': [drs('LOGMANAGER', "Access denied for user 'root'@'192.168.0.12' (using password: YES)")],
-  'super-privilege': [drs('DATAMOVE', 'Access denied; you need (at least one of) the SUPER privilege(s) for this operation')],
-  'force-recovery': [drs('INCREMENT', 'Operation not allowed when innodb_force_recovery > 0.')],
-  'ssl-write': [drs('INCREMENT', 'write table `db1`.`orders` failed: null')],
-  'file-damaged': [drs('DATAMOVE', "Can't find file: './db1/orders.frm' (errno: 2 - No such file or directory)")],
-  'table-missing': [drs('INCREMENT', 'Check table structure consistency failed: table `db1`.`orders` not found in target database')],
-  'table-exists': [drs('INCREMENT', "Table 'orders' already exists")],
-  'offset-mismatch': [drs('LOGMANAGER', 'offset and file name between src and parser is inconsistency')],
-  'row-image': [drs('INCREMENT', 'record field size for insert/delete dml is not equal to the table column size')],
-  'no-primary-key': [drs('INCREMENT', 'table without PK execute failed'), drs('INCREMENT', 'dml without pk write target db fail')],
-  'sql-syntax': [
-    drs('INCREMENT', "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'KEY_BLOCK_SIZE=8' at line 1"),
-  ],
-  'binlog-parse': [drs('LOGMANAGER', 'binlog parse fail, data dictionary may be not complete')],
-  heap: [drs('DATAMOVE', 'java.lang.OutOfMemoryError: Java heap space')],
-  'duplicate-key': [drs('INCREMENT', "Duplicate entry '1001' for key 'PRIMARY'")],
-  'must-seek': [drs('LOGMANAGER', 'Must seek before attempting to read next event')],
-  'binlog-purged': [
-    drs('LOGMANAGER', "Got fatal error 1236 from master when reading data from binary log: 'Could not find first log file name in binary log index file'"),
-    drs('LOGMANAGER', 'The slave is connecting using CHANGE MASTER TO MASTER_AUTO_POSITION = 1, but the master has purged binary logs containing GTIDs that the slave requires.'),
-  ],
-};
+import { DOCS_TEXTS, drsText as drs, LIST_EXAMPLE, UNKNOWN_TEXTS } from './fixtures/drsFailureTexts.js';
 
 /** What the reference table says each rule needs: `retry` or `person`. */
 const REFERENCE_DEFAULT: Record<string, 'retry' | 'person'> = {
@@ -127,7 +81,7 @@ describe('the default rules', () => {
 
 describe('unknown causes', () => {
   it('are `unknown`, retried, with a hint that says so', () => {
-    for (const text of [drs('INCREMENT', 'something DRS never said before'), '', '   ', undefined]) {
+    for (const text of [drs('INCREMENT', 'something DRS never said before'), UNKNOWN_TEXTS.transient, UNKNOWN_TEXTS.persistent, '', '   ', undefined]) {
       expect(matchCause(text)).toEqual(UNKNOWN_CAUSE);
     }
     expect(UNKNOWN_CAUSE).toMatchObject({ id: 'unknown', retry: true });
