@@ -20,6 +20,7 @@ describe('failureReason masks what looks like a credential', () => {
     ['a password after the user, space separated', drs('LOGMANAGER', 'Unable to connect to DBMS: url=jdbc:mysql://10.0.0.5:3306 user=root password=hunter2'), 'hunter2',
       'user=root password=***'],
     ['pwd=', drs('LOGMANAGER', 'connect failed: host=10.0.0.5;port=3306;uid=sa;pwd=Zx9!qq;'), 'Zx9!qq', 'uid=sa;pwd=***;'],
+    ['pw=', drs('LOGMANAGER', 'connect failed: uid=sa pw=Qq7#x'), 'Qq7#x', 'uid=sa pw=***'],
     ['a JSON password', drs('DATAMOVE', 'bad endpoint {"ip":"10.0.0.5","db_user":"root","db_password":"p@ss:w0rd"}'), 'p@ss:w0rd', '"db_password":"***"'],
     ['user:pass@host', drs('LOGMANAGER', 'Unable to connect to DBMS: mongodb://admin:Tr0ub4dor@10.0.0.7:8635/admin?authSource=admin'), 'Tr0ub4dor',
       'mongodb://admin:***@10.0.0.7:8635/admin'],

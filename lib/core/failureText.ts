@@ -22,7 +22,7 @@ const MASKED_TEXT_MAX_CHARS = 65_536;
 const QUOTED = String.raw`'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"`;
 
 /** Words that name a secret in `key=value` and `key: value` shapes (JDBC options, JSON, headers). */
-const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*|pass|ak|sk`;
+const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|credential|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*|pass|pw|ak|sk`;
 
 interface Masking {
   pattern: RegExp;
