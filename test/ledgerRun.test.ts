@@ -71,6 +71,8 @@ describe('retry budget across runs (fake clock)', () => {
       status: 'INCRE_TRANSFER_FAILED',
       reason: 'retry budget exhausted: 3 attempts since 2026-11-27T03:00:00.000Z — manual intervention required',
       escalated: true,
+      // failAgain() sets the status alone: DRS gives no text, so the cause is not recognised.
+      cause: expect.objectContaining({ id: 'unknown', retry: true }),
     });
     // Run 7: still needs attention, but not escalated again
     now = T0 + 135 * MIN;

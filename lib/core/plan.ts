@@ -1,4 +1,5 @@
-import { classifyTask } from './classify.js';
+import { classifyWithCause, type CauseFields } from './causeDecision.js';
+import type { CauseRules } from './causeRuleSet.js';
 import type { JobOutcome, ObservedTask } from './outcomes.js';
 
 /** One job the plan will send to batch-retry-task. */
@@ -8,6 +9,8 @@ export interface PlannedJob {
   status: string;
   /** Send `is_sync_re_edit: true` for this job. */
   reEdit: boolean;
+  /** Why the task failed (masked) and the cause rule it matched: carried into the job's outcome. */
+  failure?: CauseFields;
 }
 
 /** The decision for every requested job: settled now, or to be retried in chunks. */
@@ -29,6 +32,10 @@ export interface PlanInput {
   batchSize: number;
   /** DRS_RE_EDIT: send `is_sync_re_edit` with every job. */
   reEditAll: boolean;
+  /** DRS's raw text of why each task failed, by id (`failed_reason`, else the list's `error_msg`). */
+  failureTexts?: ReadonlyMap<string, string>;
+  /** The failure-cause rules; absent = the defaults. */
+  causeRules?: CauseRules;
 }
 
 /** The status after which DRS wants `is_sync_re_edit` (a re-edited sync task's subtask). */
@@ -39,7 +46,11 @@ export function uniqueIds(ids: Iterable<string>): string[] {
   return [...new Set(ids)];
 }
 
-/** Classifies every job and cuts the retryable ones into chunks. Linear in the number of jobs. */
+/**
+ * Classifies every job (its status first, then its failure cause: a cause that needs a person
+ * settles it `needs_attention` here, before any retry budget is looked at) and cuts the
+ * retryable ones into chunks. Linear in the number of jobs.
+ */
 export function planRetries(input: PlanInput): RetryPlan {
   if (!Number.isInteger(input.batchSize) || input.batchSize < 1) {
     throw new TypeError(`Expected \`batchSize\` to be a whole number from 1 and up, got ${input.batchSize}`);
@@ -53,13 +64,13 @@ export function planRetries(input: PlanInput): RetryPlan {
       continue;
     }
     const task = input.observed.get(jobId);
-    const decision = classifyTask(task, input.retryStatuses);
+    const decision = classifyWithCause(task, input.retryStatuses, input.failureTexts?.get(jobId), input.causeRules);
     if (decision.action === 'settle') {
       settled.push({ jobId, ...decision.outcome });
       continue;
     }
     const status = task?.status ?? '';
-    toRetry.push({ jobId, status, reEdit: input.reEditAll || status === RE_EDIT_STATUS });
+    toRetry.push({ jobId, status, reEdit: input.reEditAll || status === RE_EDIT_STATUS, failure: decision.fields });
   }
   const chunks: PlannedJob[][] = [];
   for (let i = 0; i < toRetry.length; i += input.batchSize) chunks.push(toRetry.slice(i, i + input.batchSize));

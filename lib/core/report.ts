@@ -1,3 +1,4 @@
+import { maskCredentials } from './failureText.js';
 import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome, type TaskLabel } from './outcomes.js';
 import { uniqueIds } from './plan.js';
 
@@ -87,7 +88,7 @@ export function buildReport(input: ReportInput): Report {
   }
   const jobs = requested.map((jobId) => {
     const outcome = byId.get(jobId);
-    if (outcome) return withLabel(outcome, input.labels?.get(jobId));
+    if (outcome) return withLabel(masked(outcome), input.labels?.get(jobId));
     problems.push(`job ${jobId} had no outcome; reported deferred`);
     return { jobId, outcome: 'deferred' as const, reason: 'no outcome was recorded (internal error); the next run re-reads it' };
   });
@@ -110,6 +111,16 @@ export function buildReport(input: ReportInput): Report {
     notifications: [],
     ...(error ? { error } : {}),
   };
+}
+
+/**
+ * DRS's `error_message` is the same kind of text as `failed_reason` (a database's message wrapped
+ * by DRS), so it gets the same masking before it leaves the function: no password in a report.
+ */
+function masked(job: JobOutcome): JobOutcome {
+  if (job.errorMessage === undefined) return job;
+  const errorMessage = maskCredentials(job.errorMessage);
+  return errorMessage === job.errorMessage ? job : { ...job, errorMessage };
 }
 
 /** The job with its task's name and type right after its id (absent ones are left out). */

@@ -61,9 +61,10 @@ export class DrsClient {
   }
 
   /**
-   * Status plus `multi_write`, `parent_id` and `master_job_id` of each id
+   * Status plus `multi_write`, `parent_id`, `master_job_id` and `failed_reason` of each id
    * (`POST /jobs/batch-detail`), read in chunks of one page each with explicit `page_req`. Only
-   * those fields are kept: the raw answer holds database passwords and must never be logged or stored.
+   * those fields are kept: the raw answer holds database passwords and must never be logged or
+   * stored (`failed_reason` can hold one too: the engine masks it before it reports it).
    */
   batchDetail(ids: readonly string[], onChunk?: (chunk: BatchRead<TaskDetail>) => void): Promise<BatchRead<TaskDetail>> {
     return this.readInChunks(ids, onChunk);
@@ -206,6 +207,7 @@ function toTaskDetail(item: QueryJobResp): TaskDetail {
     parentId: str(item.parent_id),
     masterJobId: str(item.master_job_id),
     dbUseType: str(item.db_use_type),
+    failureText: str(item.failed_reason),
   };
 }
 
@@ -213,12 +215,12 @@ function flatten(job: JobInfo, dbUseType: DbUseType): ListedTask[] {
   const id = str(job.id);
   if (id === undefined) return [];
   const children = Array.isArray(job.children) ? job.children : [];
-  const parent: ListedTask = { id, name: str(job.name), status: str(job.status), dbUseType, isParent: children.length > 0 };
+  const parent: ListedTask = { id, name: str(job.name), status: str(job.status), dbUseType, isParent: children.length > 0, failureText: str(job.error_msg) };
   const flattened = children.flatMap((child): ListedTask[] => {
     const childId = str(child.id);
     return childId === undefined
       ? []
-      : [{ id: childId, name: str(child.name), status: str(child.status), dbUseType, parentId: id, isParent: false }];
+      : [{ id: childId, name: str(child.name), status: str(child.status), dbUseType, parentId: id, isParent: false, failureText: str(child.error_msg) }];
   });
   return [parent, ...flattened];
 }

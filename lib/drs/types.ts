@@ -31,6 +31,11 @@ export interface QueryJobResp extends QueryJobStatusResp {
   master_job_id?: string;
   multi_write?: boolean;
   db_use_type?: string;
+  /**
+   * "Failure cause." (querying_task_details_in_batches.rst): DRS's text of why the task failed,
+   * e.g. `service LOGMANAGER failed, cause by: …`. It can hold connection strings and passwords.
+   */
+  failed_reason?: string;
 }
 
 export interface BatchQueryResponse<T> {
@@ -52,6 +57,7 @@ export interface ChildrenJobInfo {
   name?: string;
   status?: string;
   db_use_type?: string;
+  /** "Task failure cause." (querying_tasks_of_a_tenant.rst): the same kind of text as `failed_reason`. */
   error_msg?: string;
 }
 

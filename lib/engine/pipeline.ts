@@ -1,3 +1,4 @@
+import type { CauseRules } from '../core/causeRuleSet.js';
 import type { JobOutcome, ObservedTask, TaskLabel } from '../core/outcomes.js';
 import { planRetries, type PlannedJob } from '../core/plan.js';
 import type { RunError } from '../core/report.js';
@@ -14,6 +15,10 @@ export interface PipelineOptions {
   dryRun: boolean;
   /** Dual-active parents found by listing (batch-detail tells the others). */
   parents: ReadonlySet<string>;
+  /** The list's failure text (`error_msg`) of each task discovery found; batch-detail's `failed_reason` wins. */
+  listedFailureTexts?: ReadonlyMap<string, string>;
+  /** The failure-cause rules; absent = the defaults. */
+  causeRules?: CauseRules;
   session: LedgerSession;
   onProgress?: (progress: PipelineProgress) => void;
 }
@@ -97,7 +102,13 @@ export class RetryPipeline {
 
   private async handle(page: BatchRead<TaskDetail>): Promise<void> {
     const observed = new Map<string, ObservedTask>();
+    const failureTexts = new Map<string, string>();
     for (const task of page.items) {
+      // failed_reason is read right before the retry; the list's error_msg, read earlier, comes
+      // next; error_message (DRS's message beside error_code) is the last resort, so that a cause
+      // that needs a person is not retried blindly because one field was left empty.
+      const text = task.failureText ?? this.options.listedFailureTexts?.get(task.id) ?? task.errorMessage;
+      if (text !== undefined) failureTexts.set(task.id, text);
       if (task.name !== undefined || task.dbUseType !== undefined) this.labels.set(task.id, { name: task.name, type: task.dbUseType });
       observed.set(task.id, {
         id: task.id,
@@ -120,13 +131,17 @@ export class RetryPipeline {
       retryStatuses: this.options.retryStatuses,
       batchSize: this.options.batchSize,
       reEditAll: this.options.reEditAll,
+      failureTexts,
+      causeRules: this.options.causeRules,
     });
+    // A cause that needs a person is settled here, by the plan: it never reaches the budget gate.
     this.outcomes.push(...plan.settled);
     await this.options.session.load(observed);
-    const gated = await this.options.session.gate(plan.chunks.flat());
-    this.outcomes.push(...gated.settled);
+    const planned = plan.chunks.flat();
+    const gated = await this.options.session.gate(planned);
+    this.outcomes.push(...withFailures(gated.settled, planned));
     if (this.options.dryRun) {
-      for (const job of gated.allowed) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent' });
+      for (const job of gated.allowed) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent', ...job.failure });
       this.reportProgress();
       return;
     }
@@ -147,11 +162,17 @@ export class RetryPipeline {
   private async retry(batch: PlannedJob[]): Promise<void> {
     const result = await retryBatch(batch, this.options.drs);
     // The outcomes are kept before the ledger write: a ledger failure must not lose a job.
-    this.outcomes.push(...result.outcomes);
+    this.outcomes.push(...withFailures(result.outcomes, batch));
     if (result.runError) this.runError ??= result.runError;
     this.sent += result.outcomes.length;
     this.reportProgress();
     // Recorded per batch, while other requests are in flight, rather than after the last one.
     await this.options.session.recordBatch(batch, result.outcomes);
   }
+}
+
+/** The outcomes with the failure fields (failureReason, cause) of the planned job each belongs to. */
+function withFailures(outcomes: readonly JobOutcome[], jobs: readonly PlannedJob[]): JobOutcome[] {
+  const failures = new Map(jobs.map((job) => [job.jobId, job.failure]));
+  return outcomes.map((outcome) => ({ ...outcome, ...failures.get(outcome.jobId) }));
 }

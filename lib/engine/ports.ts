@@ -3,6 +3,7 @@
  * from a logger, and the task shapes that cross them. The adapters (lib/drs, lib/ledger, pino)
  * fit them; tests and the benchmark may hand in others.
  */
+import type { CauseRules } from '../core/causeRuleSet.js';
 import type { JobRecord } from '../core/retryBudget.js';
 import type { ToldRecord } from '../core/notifyMemory.js';
 import type { TaskItem } from '../core/outcomes.js';
@@ -33,6 +34,8 @@ export interface RunSettings {
   ledger: RetryBudgetSettings;
   /** DRS_VERIFY_AFTER_MS: re-read retried jobs this long after the retries; absent = off. */
   verifyAfterMs?: number;
+  /** The failure-cause rules (the defaults changed by DRS_CAUSE_RULES); absent = the defaults. */
+  causeRules?: CauseRules;
 }
 
 /** DRS_MAX_ATTEMPTS and DRS_BACKOFF_BASE_MS, as the ledger session applies them. */
@@ -53,6 +56,11 @@ export interface TaskDetail extends TaskItem {
   parentId?: string;
   masterJobId?: string;
   dbUseType?: string;
+  /**
+   * DRS's raw text of why the task failed (`failed_reason`). It may hold a credential: the engine
+   * matches it against the cause rules, then only its masked form (core/failureText.ts) goes on.
+   */
+  failureText?: string;
 }
 
 /** A task found by listing a scenario; children of a dual-active parent are flattened. */
@@ -65,6 +73,8 @@ export interface ListedTask {
   parentId?: string;
   /** True for a dual-active parent (it has children); it must never be retried itself. */
   isParent: boolean;
+  /** DRS's raw text of why the task failed (`error_msg`), as raw as TaskDetail's `failureText`. */
+  failureText?: string;
 }
 
 /** One job to resume. */

@@ -128,6 +128,8 @@ async function retryProject(run: Run, context: RunContext, configured: string[])
     reEditAll: config.reEdit,
     dryRun: config.dryRun,
     parents: discovered.parents,
+    listedFailureTexts: discovered.failureTexts,
+    causeRules: config.causeRules,
     session: new LedgerSession(run.ledger, context.projectId, config.ledger, run.clock, config.dryRun),
     onProgress: deps.onProgress && ((progress) => deps.onProgress?.({ ...progress, requested: targets.length })),
   });
@@ -175,16 +177,20 @@ async function discover(
   configured: string[],
   log: RunLogger | undefined,
   runId: string,
-): Promise<{ targets: string[]; parents: Set<string>; error?: unknown }> {
+): Promise<{ targets: string[]; parents: Set<string>; failureTexts?: Map<string, string>; error?: unknown }> {
   const parents = new Set<string>();
   if (!config.discover) return { targets: configured, parents };
   try {
     const lists = await Promise.all(DB_USE_TYPES.map((type) => drs.listJobs(type)));
     const found = lists.flat().filter((task) => isFailedStatus(task.status));
-    for (const task of found) if (task.isParent) parents.add(task.id);
+    const failureTexts = new Map<string, string>();
+    for (const task of found) {
+      if (task.isParent) parents.add(task.id);
+      if (task.failureText !== undefined) failureTexts.set(task.id, task.failureText);
+    }
     const targets = uniqueIds([...configured, ...found.map((t) => t.id)]);
     log?.info({ runId, discovered: found.length, added: targets.length - configured.length }, 'discovery done');
-    return { targets, parents };
+    return { targets, parents, failureTexts };
   } catch (error) {
     return { targets: configured, parents, error };
   }
