@@ -114,6 +114,42 @@ export class ApiError extends DrsAutoRetryError {
   }
 }
 
+/** The code of {@link PermissionError}: the report's `error.code` when IAM rights are missing. */
+export const PERMISSION_DENIED = 'PERMISSION_DENIED';
+
+/**
+ * The API accepted the credentials but refused the operation for lack of IAM rights (DRS 403
+ * DRS.M00102, 401 DRS.M00103). It is the same for every job, so the run stops as a whole: no
+ * retry, no split, no refresh.
+ */
+export class PermissionError extends DrsAutoRetryError {
+  static {
+    keepClassName(this, 'PermissionError');
+  }
+
+  /** Which call was refused, e.g. `DRS batch-retry-task`. */
+  readonly operation: string;
+  readonly status: number;
+  /** The service's own code, e.g. `DRS.M00102`. */
+  readonly apiCode: string | undefined;
+
+  constructor(message: string, options: DrsErrorOptions & { operation: string; status: number; apiCode?: string }) {
+    super(message, { code: options.code ?? PERMISSION_DENIED, cause: options.cause });
+    this.name = 'PermissionError';
+    this.operation = options.operation;
+    this.status = options.status;
+    this.apiCode = options.apiCode;
+  }
+}
+
+/**
+ * Errors after which no further call can succeed: the credentials were refused, or they lack
+ * the rights. The run stops as a whole with the report's `error`.
+ */
+export function stopsTheRun(error: unknown): error is AuthError | PermissionError {
+  return error instanceof AuthError || error instanceof PermissionError;
+}
+
 /** The code of every error the run's time budget caused, whatever class carries it. */
 export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 

@@ -21,6 +21,17 @@ async function runCli(args: string[], env: Record<string, string> = {}): Promise
 
 const outcomes = (report: Report) => Object.fromEntries(report.jobs.map((job) => [job.jobId, job.outcome]));
 
+/** `count` failed tasks of their own, so a test knows every retryable job of the run. */
+function failedTasks(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = `${i.toString(16).padStart(8, '0')}-2222-4222-8222-22222222jb10`;
+    emulator.addTask({ id, status: 'INCRE_TRANSFER_FAILED' });
+    return id;
+  });
+}
+
+const jobArgs = (ids: readonly string[]) => ids.flatMap((id) => ['--job', id]);
+
 describe('discovery finds the tasks of every engine type', () => {
   it('discovers a failed PostgreSQL sync, MongoDB migration, GaussDB sync and DR task, listing with engine_type ""', async () => {
     // Act: the list API's engine_type defaults to mysql (querying_tasks_of_a_tenant.rst)
@@ -36,5 +47,76 @@ describe('discovery finds the tasks of every engine type', () => {
     });
     const lists = emulator.log.byRoute('list').map((entry) => entry.body as { db_use_type: string; engine_type?: string });
     expect(lists.map((body) => [body.db_use_type, body.engine_type]).sort()).toEqual([['cloudDataGuard', ''], ['migration', ''], ['sync', '']]);
+  });
+});
+
+describe('a missing permission fails the run as a whole', () => {
+  it('stops at 403 DRS.M00102 on batch-retry-task: exit 3, PERMISSION_DENIED naming the action, no split, only the requests in flight', async () => {
+    // Prepare: 12 retryable jobs in 4 batches of 3, 2 requests in flight at once
+    const ids = failedTasks(12);
+    emulator.faults.add({ route: 'batch-retry', kind: 'permission-denied', times: Infinity });
+
+    // Act
+    const { code, report } = await runCli([...jobArgs(ids), '--batch-size', '3', '--concurrency', '2']);
+
+    // Assess
+    expect(code).toBe(3);
+    expect(report.error?.code).toBe('PERMISSION_DENIED');
+    expect(report.error?.message).toMatch(/^DRS batch-retry-task failed: HTTP 403 DRS\.M00102 Insufficient user permissions\. The credentials lack the IAM permission drs:migrationJob:action: grant it in this project with VPC FullAccess, and RDS ReadOnlyAccess when the tasks use RDS .*SECURITY\.md/);
+    // No batch was halved, and at most the two requests in flight went out
+    const batches = emulator.log.retryBatches();
+    expect(batches.length).toBeGreaterThanOrEqual(1);
+    expect(batches.length).toBeLessThanOrEqual(2);
+    for (const batch of batches) expect(batch).toHaveLength(3);
+    expect(report.summary).toMatchObject({ requested: 12, deferred: 12, retry_failed: 0 });
+    expect(ids.every((id) => emulator.getTask(id)?.status === 'INCRE_TRANSFER_FAILED')).toBe(true);
+  });
+
+  it('stops at 401 DRS.M00103 on the task list: no token refresh, no status read, the list action named', async () => {
+    // Prepare
+    emulator.faults.add({ route: 'list', kind: 'no-operation-permission', times: Infinity });
+
+    // Act
+    const { code, report } = await runCli(['--discover', '--job', demo('fullTransferFailed')]);
+
+    // Assess: one login, at most the lists in flight, nothing else
+    expect(code).toBe(3);
+    expect(report.error).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/^DRS list \w+ tasks failed: HTTP 401 DRS\.M00103 .*The credentials lack the IAM permission drs:migrationJob:list: grant it in this project \(/) });
+    expect(emulator.log.byRoute('token')).toHaveLength(1);
+    expect(emulator.log.byRoute('list').length).toBeLessThanOrEqual(2);
+    expect(emulator.log.entries.filter((entry) => entry.route !== 'token' && entry.route !== 'list')).toEqual([]);
+    expect(outcomes(report)).toEqual({ [demo('fullTransferFailed')]: 'deferred' });
+  });
+
+  it('stops at 403 DRS.M00102 on batch-detail, naming drs:migrationJob:get and the instances\' read permission', async () => {
+    // Prepare
+    emulator.faults.add({ route: 'batch-detail', kind: 'permission-denied', times: Infinity });
+
+    // Act
+    const { code, report } = await runCli(['--job', demo('fullTransferFailed'), '--job', demo('increTransferFailed')]);
+
+    // Assess
+    expect(code).toBe(3);
+    expect(report.error?.code).toBe('PERMISSION_DENIED');
+    expect(report.error?.message).toMatch(/drs:migrationJob:get: grant it in this project with the read permission of the tasks' DB instances \(RDS ReadOnlyAccess when they are RDS\)/);
+    expect(emulator.log.byRoute('batch-detail')).toHaveLength(1);
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+
+  it('still refreshes the token once on 403 DRS.M00100 (an invalid token), and finishes the run', async () => {
+    // Prepare: the status read is held up long enough to revoke the first token under it
+    emulator.faults.add({ route: 'batch-detail', kind: 'latency', ms: 300 });
+    const run = runCli(['--job', demo('fullTransferFailed')]);
+    while (emulator.log.byRoute('token').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    emulator.faults.expireTokensAfterCalls(0);
+
+    // Act
+    const { code, report } = await run;
+
+    // Assess
+    expect(code).toBe(0);
+    expect(report.error).toBeUndefined();
+    expect(emulator.log.byRoute('token')).toHaveLength(2);
+    expect(emulator.log.byRoute('batch-detail').map((entry) => entry.status)).toEqual([403, 200]);
   });
 });

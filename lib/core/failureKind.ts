@@ -19,11 +19,21 @@ export type FailureKind =
   | 'malformed'
   /** 401, or 403 DRS.M00100: the credential is not (or no longer) valid. */
   | 'unauthorized'
+  /**
+   * 403 DRS.M00102 or 401 DRS.M00103: the credential is valid, but its IAM rights lack the
+   * operation. The same for every job and every retry: a configuration problem, never retried.
+   */
+  | 'forbidden'
   /** Anything else: a definite answer that retrying will not change. */
   | 'final';
 
 /** Codes that mean "too many requests", whatever HTTP status carries them. */
 const THROTTLE_CODES = new Set(['DRS.M01503', 'APIG.0308']);
+/**
+ * "Insufficient user permissions" (403) and "You do not have operation permissions. Check account
+ * permissions on IAM" (401): DRS error_code.rst, lines 23 and 25.
+ */
+const PERMISSION_CODES = new Set(['DRS.M00102', 'DRS.M00103']);
 /** Codes that mean "your token is no good" (besides a bare 401). */
 const INVALID_TOKEN_CODES = new Set(['DRS.M00100', 'APIG.1002', 'APIG.0307', 'IAM.0066', 'IAM.0067']);
 
@@ -55,6 +65,8 @@ export function classifyFailure(status: number, apiCode: string | undefined, bod
     return transportCode !== undefined && isTlsFailure(transportCode) ? 'tls' : 'network';
   }
   if (status === 429 || (apiCode !== undefined && THROTTLE_CODES.has(apiCode))) return 'throttled';
+  // Before the 401 rule: a refresh cannot give a credential rights it lacks.
+  if (apiCode !== undefined && PERMISSION_CODES.has(apiCode)) return 'forbidden';
   if (status === 401 || (status === 403 && apiCode !== undefined && INVALID_TOKEN_CODES.has(apiCode))) {
     return 'unauthorized';
   }

@@ -1,10 +1,11 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { ApiError, AuthError, DrsAutoRetryError, messageOf } from '../errors.js';
+import { ApiError, DrsAutoRetryError, messageOf, PermissionError, stopsTheRun } from '../errors.js';
 import type { TaskItem } from '../core/outcomes.js';
 import type { EndpointAdvice } from '../http/failureAdvice.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import type { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import { parseItemResults } from '../http/otcErrorBody.js';
+import { permissionAdvice, type DrsCall } from './permissions.js';
 import type { BatchRead, DbUseType, ListedTask, RetryItem, TaskDetail } from '../engine/ports.js';
 import type {
   BatchQueryRequest,
@@ -53,6 +54,8 @@ export class DrsClient {
   private readonly limit: LimitFunction;
   private readonly base: string;
   private readonly perPage: number;
+  /** Set by the first call refused for lack of rights: every later call would be refused too. */
+  private refusedPermission: PermissionError | undefined;
 
   constructor(private readonly options: DrsClientOptions) {
     this.limit = pLimit(options.concurrency);
@@ -78,7 +81,7 @@ export class DrsClient {
       // engine_type defaults to mysql (querying_tasks_of_a_tenant.rst:73-75), which would hide
       // PostgreSQL, MongoDB, GaussDB and DR tasks; "" lists every engine, as in the doc's example.
       const body: ListJobsRequest = { cur_page: page, per_page: this.perPage, db_use_type: dbUseType, engine_type: '' };
-      const data = await this.post<ListJobsResponse>(`list ${dbUseType} tasks`, '/jobs', body);
+      const data = await this.post<ListJobsResponse>('list', `list ${dbUseType} tasks`, '/jobs', body);
       const jobs = Array.isArray(data?.jobs) ? data.jobs : [];
       for (const job of jobs) tasks.push(...flatten(job, dbUseType));
       topLevel += jobs.length;
@@ -99,7 +102,7 @@ export class DrsClient {
       jobs: items.map((item) => (item.reEdit ? { job_id: item.jobId, is_sync_re_edit: true } : { job_id: item.jobId })),
     };
     try {
-      const data = await this.post<BatchRetryResponse>('batch-retry-task', '/jobs/batch-retry-task', body);
+      const data = await this.post<BatchRetryResponse>('batch-retry-task', 'batch-retry-task', '/jobs/batch-retry-task', body);
       return parseItemResults(Array.isArray(data?.results) ? data.results : []);
     } catch (error) {
       if (error instanceof ApiError && error.results && error.results.length > 0) return error.results;
@@ -107,26 +110,37 @@ export class DrsClient {
     }
   }
 
-  private post<T>(operation: string, path: string, body: unknown): Promise<T | undefined> {
+  /**
+   * One call under the concurrency limit. After a call was refused for lack of rights, calls
+   * still queued fail with that refusal without being sent: only those already in flight go out.
+   */
+  private post<T>(call: DrsCall, operation: string, path: string, body: unknown): Promise<T | undefined> {
     return this.limit(async () => {
-      const response = await this.options.http.request<T | undefined>({
-        operation: `DRS ${operation}`,
-        advice: DRS_ADVICE,
-        method: 'POST',
-        url: `${this.base}${path}`,
-        body,
-        authorizer: this.options.authorizer,
-        rateLimiter: this.options.rateLimiter,
-      });
-      return response.data;
+      if (this.refusedPermission) throw this.refusedPermission;
+      try {
+        const response = await this.options.http.request<T | undefined>({
+          operation: `DRS ${operation}`,
+          advice: DRS_ADVICE,
+          method: 'POST',
+          url: `${this.base}${path}`,
+          body,
+          authorizer: this.options.authorizer,
+          rateLimiter: this.options.rateLimiter,
+          permission: permissionAdvice(call),
+        });
+        return response.data;
+      } catch (error) {
+        if (error instanceof PermissionError) this.refusedPermission ??= error;
+        throw error;
+      }
     });
   }
 
   /**
    * Reads ids in chunks of one page each, all chunks concurrently (under the limit), and hands
    * each chunk to `onChunk` as soon as it is read, so the caller can act on it while the rest
-   * is still in flight. A chunk that fails is reported in `failures`; an authentication
-   * failure fails the whole read (after every chunk has settled).
+   * is still in flight. A chunk that fails is reported in `failures`; refused credentials or
+   * missing rights fail the whole read (after every chunk has settled).
    */
   private async readInChunks(
     ids: readonly string[],
@@ -135,14 +149,14 @@ export class DrsClient {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += this.perPage) chunks.push(ids.slice(i, i + this.perPage));
     const parts: BatchRead<TaskDetail>[] = [];
-    let refused: AuthError | undefined;
+    let refused: DrsAutoRetryError | undefined;
     await Promise.all(
       chunks.map(async (chunk, index) => {
         let part: BatchRead<TaskDetail>;
         try {
           part = await this.readChunk(chunk);
         } catch (error) {
-          if (error instanceof AuthError) {
+          if (stopsTheRun(error)) {
             refused ??= error;
             return;
           }
@@ -166,7 +180,7 @@ export class DrsClient {
     // page_req is always sent: DRS's default page is 5 items, and ids beyond it would vanish.
     for (let page = 1; seen.size < wanted.size; page++) {
       const body: BatchQueryRequest = { jobs: chunk, page_req: { cur_page: page, per_page: this.perPage } };
-      const data = await this.post<BatchQueryResponse<QueryJobResp>>(BATCH_DETAIL, `/jobs/${BATCH_DETAIL}`, body);
+      const data = await this.post<BatchQueryResponse<QueryJobResp>>(BATCH_DETAIL, BATCH_DETAIL, `/jobs/${BATCH_DETAIL}`, body);
       const results = Array.isArray(data?.results) ? data.results : [];
       for (const item of results) {
         const id = str(item.id);

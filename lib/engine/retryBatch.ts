@@ -3,14 +3,14 @@ import type { PlannedJob } from '../core/plan.js';
 import type { RunError } from '../core/report.js';
 import { outcomeOfRetryAnswer } from '../core/retryAnswers.js';
 import type { RetryPort } from './ports.js';
-import { ApiError, AuthError, DeadlineExceededError, messageOf } from '../errors.js';
+import { ApiError, DeadlineExceededError, messageOf, stopsTheRun } from '../errors.js';
 import { classifyFailure } from '../core/failureKind.js';
 
 /** What one retry batch settled. */
 export interface BatchResult {
   /** One outcome per job of the batch. */
   outcomes: JobOutcome[];
-  /** Set when authentication failed: the run as a whole failed. */
+  /** Set when the credentials were refused or lack the rights: the run as a whole failed. */
   runError?: RunError;
 }
 
@@ -41,7 +41,8 @@ async function handleChunkFailure(
   port: RetryPort,
   result: BatchResult,
 ): Promise<JobOutcome[]> {
-  if (error instanceof AuthError) {
+  // Refused credentials or missing rights are the same for every job: no split, no per-job retry.
+  if (stopsTheRun(error)) {
     result.runError ??= { code: error.code, message: error.message };
     return defer(chunk, `not sent: ${error.message}`);
   }

@@ -5,7 +5,7 @@ import type { JobOutcome, TaskLabel } from '../core/outcomes.js';
 import { uniqueIds } from '../core/plan.js';
 import { buildReport, type Report, type RunError } from '../core/report.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
-import { AuthError, toRunError } from '../errors.js';
+import { stopsTheRun, toRunError } from '../errors.js';
 import { RetryPipeline, type PipelineProgress } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
 import { verifyRetried } from './verify.js';
@@ -119,7 +119,7 @@ async function retryProject(run: Run, context: RunContext, configured: string[])
   const targets = discovered.targets;
   // A failed discovery still lets the configured jobs be handled; the report says it failed.
   const discoveryError = discovered.error === undefined ? undefined : toRunError(discovered.error);
-  if (discovered.error instanceof AuthError) return { targets, outcomes: [], error: discoveryError };
+  if (stopsTheRun(discovered.error)) return { targets, outcomes: [], error: discoveryError };
 
   const pipeline = new RetryPipeline({
     drs: context.drs,

@@ -30,6 +30,8 @@ export interface FailedAttempt {
   apiCode: string | undefined;
   /** The credential's own words for a refusal (RequestAuthorizer.refusal), if it has any. */
   refusal: string | undefined;
+  /** What the call needs in IAM (HttpRequest.permission), said when it is refused for lack of rights. */
+  permission?: string;
 }
 
 /** The code of a 2xx answer that is not JSON: not the service the variable should point at. */
@@ -52,6 +54,8 @@ export function adviceFor(kind: FailureKind, failed: FailedAttempt, endpoint: En
       return endpoint?.throttled ?? 'The service is throttling: send less often';
     case 'unauthorized':
       return failed.refusal ?? endpoint?.refused ?? 'The credentials were refused: check them';
+    case 'forbidden':
+      return failed.permission ?? 'The credentials lack the IAM permission for this call: grant it in IAM';
     case 'malformed':
       return endpoint && `This is not how ${endpoint.service} answers: point ${variable} at ${endpoint.service}, e.g. ${endpoint.example}`;
     default:

@@ -1,5 +1,5 @@
 import { NO_DEADLINE, type Deadline } from '../core/deadline.js';
-import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError } from '../errors.js';
+import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError, PermissionError } from '../errors.js';
 import { parseOtcErrorBody } from './otcErrorBody.js';
 import { classifyFailure, type FailureKind } from '../core/failureKind.js';
 import { DEFAULT_RETRY_OPTIONS, backoffDelayMs, isTransient, parseRetryAfterMs, type RetryOptions } from './retryPolicy.js';
@@ -51,6 +51,11 @@ export interface HttpRequest {
   body?: unknown;
   headers?: Record<string, string>;
   authorizer?: RequestAuthorizer;
+  /**
+   * What the call needs in IAM, said when the API refuses it for lack of rights (DRS 403
+   * DRS.M00102, 401 DRS.M00103), e.g. which action to grant. Such a refusal is a PermissionError.
+   */
+  permission?: string;
   /**
    * Default true: a 2xx whose body is not JSON is a broken gateway answer and is retried.
    * Webhook receivers answer `ok` or HTML; for them any 2xx is delivery, and a retry would post
@@ -137,7 +142,7 @@ export class HttpClient {
     let refreshed = false;
     let retryIndex = 0;
     let bounded = 0;
-    let lastFailure: ApiError | AuthError | undefined;
+    let lastFailure: ApiError | AuthError | PermissionError | undefined;
     for (let attempt = 1; ; attempt++) {
       if (this.deadline.expired()) throw lastFailure ?? DeadlineExceededError.before(request.operation);
       if (limiter && !(await limiter.acquire(() => this.deadline.remainingMs()))) throw lastFailure ?? DeadlineExceededError.before(request.operation);
@@ -223,7 +228,7 @@ export class HttpClient {
     return Number.isFinite(remaining) ? AbortSignal.timeout(Math.max(1, remaining)) : undefined;
   }
 
-  private toError(request: HttpRequest, result: Attempt, kind: FailureKind, attempts: number, starvedMs?: number): ApiError | AuthError {
+  private toError(request: HttpRequest, result: Attempt, kind: FailureKind, attempts: number, starvedMs?: number): ApiError | AuthError | PermissionError {
     const { operation } = request;
     const body = parseOtcErrorBody(result.data);
     const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
@@ -238,7 +243,7 @@ export class HttpClient {
       ? undefined
       : starvedMs !== undefined
         ? starvedAdvice(starvedMs, request.advice)
-        : adviceFor(kind, { status: result.status, apiCode: body.code, refusal: request.authorizer?.refusal }, request.advice);
+        : adviceFor(kind, { status: result.status, apiCode: body.code, refusal: request.authorizer?.refusal, permission: request.permission }, request.advice);
     const message = `${operation} failed${tries}: ${sentence(what)}.${advice ? ` ${advice}.` : ''}`;
     const options = {
       operation,
@@ -250,6 +255,7 @@ export class HttpClient {
       results: body.results,
       attempts,
     };
+    if (kind === 'forbidden') return new PermissionError(message, { operation, status: result.status, apiCode: options.apiCode });
     return kind === 'unauthorized'
       ? new AuthError(message, { code: options.apiCode, status: result.status, cause: new ApiError(message, options) })
       : new ApiError(message, options);
