@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createProxy } from 'proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
+import { NO_LEDGER_WARNING } from '../lib/engine/warnings.js';
 import { demoJobId } from './emulator/demoProject.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, type EmulatorAccessKey } from './emulator/index.js';
 import { issueToken } from './emulator/testClient.js';
@@ -230,6 +231,10 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(run.report?.trigger).toBe('schedule');
     expect(outcomes(run.report)).toEqual({ [demoJobId('syncIncreFailed')]: 'retried', [demoJobId('configuration')]: 'skipped' });
     expect(emulator.getTask(demoJobId('syncIncreFailed'))?.retries).toHaveLength(1);
+    // No ledger on a timer: every run starts with a fresh budget, and the report and the log say so.
+    expect(run.report?.warnings).toEqual([NO_LEDGER_WARNING]);
+    expect(run.stdout.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => line.msg === NO_LEDGER_WARNING))
+      .toEqual([expect.objectContaining({ level: 'warn' })]);
   });
 
   it('(e) returns the report with deferred jobs before the function times out, when the time left is too short', async () => {
@@ -391,13 +396,17 @@ describe('the FunctionGraph zip with the PostgreSQL ledger', () => {
     const url = await postgres.freshDatabase();
     const userData = { ...endpoints(), DRS_JOB_IDS: demoJobId('increTransferFailed'), DRS_LEDGER_URL: url };
 
-    // Act: the same job fails again before the second run
-    const first = await invoke({ userData, agency: AGENCY });
+    // Act: the same job fails again before the second run, both on the timer
+    const timer = { version: 'v1.0', trigger_type: 'TIMER', trigger_name: 'drs_auto_retry_every_15_minutes', user_event: '' };
+    const first = await invoke({ userData, agency: AGENCY, event: timer });
     emulator.setStatus(demoJobId('increTransferFailed'), 'INCRE_TRANSFER_FAILED');
-    const second = await invoke({ userData, agency: AGENCY });
+    const second = await invoke({ userData, agency: AGENCY, event: timer });
 
     // Assess
     expect(outcomes(first.report)).toEqual({ [demoJobId('increTransferFailed')]: 'retried' });
+    // A timer with a ledger keeps the budget: nothing to warn about.
+    expect(first.report).toMatchObject({ trigger: 'schedule' });
+    expect(first.report).not.toHaveProperty('warnings');
     expect(second.report?.jobs[0]).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/^next attempt after /) });
     const rows = await postgres.query(`SELECT job_id, attempts FROM drs_auto_retry_ledger WHERE job_id <> ''`, [], new URL(url).pathname.slice(1));
     expect(rows).toEqual([{ job_id: demoJobId('increTransferFailed'), attempts: 1 }]);

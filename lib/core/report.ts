@@ -29,6 +29,12 @@ export interface Report {
   finishedAt: string;
   durationMs: number;
   summary: Summary;
+  /**
+   * Set only when the run has something to say about how it is set up that no job's outcome
+   * says, e.g. a scheduled run without a ledger (README "What happens to each job"). Each is one
+   * sentence that says what to do. Absent, not empty, when there is none.
+   */
+  warnings?: string[];
   /** Every requested job exactly once, in the order the ids were first seen. */
   jobs: JobOutcome[];
   notifications: NotificationResult[];
@@ -66,6 +72,8 @@ export interface ReportInput {
   outcomes: Iterable<JobOutcome>;
   /** Names and scenarios of the tasks that were read, by id; they go beside each job's id. */
   labels?: ReadonlyMap<string, TaskLabel>;
+  /** What the run says about its set-up (see Report.warnings); empty or absent: none. */
+  warnings?: readonly string[];
   error?: RunError;
 }
 
@@ -107,6 +115,7 @@ export function buildReport(input: ReportInput): Report {
     finishedAt: new Date(input.finishedAt).toISOString(),
     durationMs: Math.max(0, input.finishedAt - input.startedAt),
     summary,
+    ...(input.warnings !== undefined && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
     jobs,
     notifications: [],
     ...(error ? { error } : {}),

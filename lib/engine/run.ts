@@ -9,6 +9,7 @@ import { stopsTheRun, toRunError } from '../errors.js';
 import { RetryPipeline, type PipelineProgress } from './pipeline.js';
 import { DEFAULT_LEASE_BUDGET_MS, LEASE_MARGIN_MS, LedgerSession } from './ledgerSession.js';
 import { verifyRetried } from './verify.js';
+import { runWarnings } from './warnings.js';
 
 /** A DRS connection for one project, made once credentials are known to work. */
 export interface RunContext {
@@ -44,6 +45,8 @@ interface Run {
   deadline: Deadline;
   ledger: RetryLedger;
   log: RunLogger | undefined;
+  /** What the run says about its set-up (Report.warnings), logged once at its start. */
+  warnings: string[];
 }
 
 /** Where a run got to: the jobs in it, the outcomes settled, and why it stopped early, if it did. */
@@ -71,7 +74,9 @@ export async function runAutoRetry(config: RunSettings, deps: RunDependencies): 
     deadline: deps.deadline ?? NO_DEADLINE,
     ledger: deps.ledger,
     log: deps.logger,
+    warnings: runWarnings(config, deps.ledger),
   };
+  for (const warning of run.warnings) run.log?.warn({ runId: run.runId }, warning);
   const configured = uniqueIds(config.jobIds);
   const report = (projectId: string, settled: Settled) => finishReport(run, startedAt, projectId, settled);
 
@@ -166,6 +171,7 @@ function finishReport(run: Run, startedAt: number, projectId: string, settled: S
     requestedIds: settled.targets,
     outcomes: [...settled.outcomes, ...unsettled],
     ...(settled.labels ? { labels: settled.labels } : {}),
+    warnings: run.warnings,
     ...(settled.error ? { error: settled.error } : {}),
   });
 }

@@ -40,6 +40,7 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   lines.push(`DRS auto-retry ${report.dryRun ? '(dry run) ' : ''}— ${headline(report)}`);
   lines.push(`run ${report.runId} · ${report.trigger} · region ${report.region} · project ${report.projectId}`);
   lines.push(`started ${report.startedAt} · ${report.durationMs} ms`);
+  for (const warning of report.warnings ?? []) lines.push('', `WARNING: ${warning}`);
   const deferredByError = report.jobs.filter((job) => isDeferredByRunError(report, job)).length;
   if (report.error) {
     lines.push('', `RUN FAILED (${report.error.code}): ${oneLine(report.error.message, Number.POSITIVE_INFINITY)}`);
