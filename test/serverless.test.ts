@@ -143,10 +143,14 @@ describe('serverless package (offline, no credentials)', () => {
 });
 
 describe('stage params (offline)', () => {
-  it('credentials: aksk resolves the secret\'s AK/SK keys and no password', async () => {
+  it('credentials: aksk resolves the secret\'s AK/SK keys and no password; --region and --param reach the package', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sls-aksk-'));
-    const result = await serverless(['package', '--stage', 'prod', '--package', out, '--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=credentials=aksk']);
+    const result = await serverless(['package', '--stage', 'prod', '--region', 'eu-west-1', '--package', out, '--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=credentials=aksk']);
     expect(result.failed).toBe(false);
+    const state = JSON.parse(readFileSync(join(out, 'serverless-state.json'), 'utf8')) as { service: { provider: { region: string } } };
+    expect(state.service.provider.region).toBe('eu-west-1');
+    // The DynamoDB ledger stays on without any param: a scheduled run keeps its retry budgets.
+    expect(packagedEnvironment(out)).toMatchObject({ OS_PROJECT_ID: '0123456789abcdef0123456789abcdef', DRS_LEDGER_TABLE: 'drs-auto-retry-ledger-prod' });
     const env = packagedEnvironment(out);
     expect(env).toMatchObject({
       OS_ACCESS_KEY: '{{resolve:secretsmanager:drs-auto-retry/prod:SecretString:OS_ACCESS_KEY}}',
