@@ -14,6 +14,8 @@ const SERVERLESS = join(process.cwd(), 'node_modules', '.bin', 'serverless');
 /** The serverless CLI must never probe the cloud metadata address, and has nothing to report home. */
 const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' };
 const demo = demoJobId;
+/** One serverless command takes 12-20 s on an idle 2-core machine, and more when the suite loads it. */
+const SERVERLESS_TIMEOUT = { timeout: 120_000 };
 
 /** What a prod stage needs at the least: a project and whom to log in as (the password is the secret's). */
 const PROD_PARAMS = ['--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=osUsername=drs-bot', '--param=osUserDomainName=OTC-EU-DE-00000000001'];
@@ -44,7 +46,7 @@ function returnedReport(stdout: string): Report {
 
 useDemoEmulator();
 
-describe('serverless invoke local (the built handler, real CLI)', () => {
+describe('serverless invoke local (the built handler, real CLI)', SERVERLESS_TIMEOUT, () => {
   it('runs events/manual.json against DRS', async () => {
     // Act
     // LOG_LEVEL=error: the report is logged whatever the level.
@@ -83,7 +85,7 @@ describe('serverless invoke local (the built handler, real CLI)', () => {
   });
 });
 
-describe('serverless package (offline, no credentials)', () => {
+describe('serverless package (offline, no credentials)', SERVERLESS_TIMEOUT, () => {
   it('produces a zip with only the bundle (and the PostgreSQL driver beside it), and the schedule, event and SNS triggers', async () => {
     // Prepare
     const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
@@ -142,7 +144,7 @@ describe('serverless package (offline, no credentials)', () => {
   });
 });
 
-describe('stage params (offline)', () => {
+describe('stage params (offline)', SERVERLESS_TIMEOUT, () => {
   it('credentials: aksk resolves the secret\'s AK/SK keys and no password; --region and --param reach the package', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sls-aksk-'));
     const result = await serverless(['package', '--stage', 'prod', '--region', 'eu-west-1', '--package', out, '--param=osProjectId=0123456789abcdef0123456789abcdef', '--param=credentials=aksk']);
