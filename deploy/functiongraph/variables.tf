@@ -93,7 +93,7 @@ variable "no_ledger" {
 }
 
 variable "secret_settings" {
-  description = "Settings that are secrets, stored as encrypted user data: NOTIFY_WEBHOOK_URL, NOTIFY_WEBHOOK_SECRET, NOTIFY_SLACK_WEBHOOK_URL, NOTIFY_TEAMS_WEBHOOK_URL."
+  description = "Settings that are secrets, stored as encrypted user data: NOTIFY_WEBHOOK_URL, NOTIFY_WEBHOOK_SECRET, NOTIFY_SLACK_WEBHOOK_URL, NOTIFY_TEAMS_WEBHOOK_URL, HTTPS_PROXY (a proxy URL may hold its password), and, only for a function that must not use its agency, OS_PASSWORD, OS_SECRET_KEY, OS_SECURITY_TOKEN or OS_AUTH_TOKEN."
   type        = map(string)
   default     = {}
   sensitive   = true

@@ -1,10 +1,10 @@
 /**
  * The parser of the settings schema (./schema.ts): one face's settings source in, every declared
- * variable out, typed, defaulted and checked by zod. A bad value, a misspelt name or two names of
+ * variable out, typed, defaulted and checked by its zod type. A bad value, a misspelt name or two names of
  * one variable that disagree is a ConfigError that names the variable and the fix, and never
  * holds a secret's value.
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { ConfigError } from '../../errors.js';
 import { SETTINGS, type SettingName } from './schema.js';
 import type { Setting } from './setting.js';
@@ -21,11 +21,6 @@ const DECLARED: ReadonlyArray<[string, Setting]> = Object.entries(SETTINGS);
 /** The declared variables the tool parses (node reads the others itself). */
 const PARSED = DECLARED.filter((entry): entry is [string, Setting & Required<Pick<Setting, 'type'>>] => entry[1].type !== undefined);
 
-// A default is copied for each run, so that no run can change the next one's.
-const settingsSchema = z.object(Object.fromEntries(PARSED.map(([name, setting]) => [
-  name,
-  setting.default === undefined ? z.optional(setting.type) : z._default(z.optional(setting.type), () => structuredClone(setting.default)),
-])));
 
 /** Every name the tool knows: declared names and their aliases. */
 export const KNOWN_NAMES: ReadonlySet<string> = new Set(DECLARED.flatMap(([name, setting]) => [name, ...(setting.aliases?.names ?? [])]));
@@ -109,19 +104,30 @@ export function maskSecrets(message: string, env: Env): string {
 }
 
 /**
- * Reads every declared variable from `env` (one face's settings source) and parses it with the
- * schema. The first problem, in the schema's order, is thrown.
+ * Reads every declared variable from `env` (one face's settings source) and parses it with its
+ * zod type, in the schema's order; the first problem is thrown. An unset variable takes its
+ * default, copied, so that no run can change the next one's.
  * @throws ConfigError naming the variable and the fix.
  */
 export function readSettings(env: Env): Settings {
   checkSpelling(env);
-  const texts = Object.fromEntries(PARSED.map(([name, setting]) => [name, resolvedText(env, name, setting)]));
-  const result = settingsSchema.safeParse(texts);
-  if (result.success) return result.data as Settings;
-  const issue = result.error.issues[0];
-  const field = String(issue?.path[0] ?? 'settings');
-  const cause = issue?.code === 'custom' ? (issue.params as { cause?: unknown } | undefined)?.cause : undefined;
-  throw new ConfigError(maskSecrets(`${field} ${issue?.message ?? 'is invalid'}`, env), { field, cause });
+  const settings: Record<string, unknown> = {};
+  for (const [name, setting] of PARSED) {
+    const text = resolvedText(env, name, setting);
+    if (text === undefined) {
+      settings[name] = structuredClone(setting.default);
+      continue;
+    }
+    const result = setting.type.safeParse(text);
+    if (result.success) {
+      settings[name] = result.data;
+      continue;
+    }
+    const issue = result.error.issues[0];
+    const cause = issue?.code === 'custom' ? (issue.params as { cause?: unknown } | undefined)?.cause : undefined;
+    throw new ConfigError(maskSecrets(`${name} ${issue?.message ?? 'is invalid'}`, env), { field: name, cause });
+  }
+  return settings as Settings;
 }
 
 /** The declared settings that are http(s) endpoints the tool sends to, in the schema's order. */

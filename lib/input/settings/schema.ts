@@ -74,8 +74,8 @@ export const SETTINGS = {
   },
   DRS_RETRY_STATUSES: {
     ...statusList(DEFAULT_RETRY_STATUSES), table: 'configuration', faces: ALL,
-    range: RETRYABLE_STATUSES.map((status) => `\`${status}\``).join(', '),
-    doc: 'comma list of statuses to retry (`CREATE_FAILED` and `RELEASE_RESOURCE_FAILED` are refused)',
+    range: `allowed: ${RETRYABLE_STATUSES.map((status) => `\`${status}\``).join(', ')}`,
+    doc: 'comma list of statuses to retry; `CREATE_FAILED` and `RELEASE_RESOURCE_FAILED` are refused',
   },
   DRS_BATCH_SIZE: { ...integer(LIMITS.batchSize), doc: 'job IDs per batch-retry request', table: 'configuration', faces: ALL },
   DRS_CONCURRENCY: {
@@ -99,7 +99,8 @@ export const SETTINGS = {
   },
   LOG_LEVEL: {
     ...oneOf(LOG_LEVELS), table: 'configuration', faces: ALL, shownDefault: '`info`; the CLI on a terminal: `warn`',
-    doc: 'the least level logged (the report is logged whatever the level); anything else is a configuration error (exit 2, `ConfigError`)',
+    doc: `${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')}: the least level logged (the report is logged whatever the level); `
+      + 'anything else is a configuration error (exit 2, `ConfigError`)',
   },
   NODE_EXTRA_CA_CERTS: {
     doc: "node's own variable: a PEM file of extra CAs to trust, for endpoints behind a private CA. Certificates are always verified; "

@@ -27,7 +27,7 @@ export interface Setting<T = unknown> {
   default?: T;
   /** The default as README says it, where `default` cannot (computed, or none). */
   shownDefault?: string;
-  /** The values it takes, as README says them, e.g. `1..100`. */
+  /** The values it takes, where the doc does not say them, as README shows them after the doc, e.g. `1..100`. */
   range?: string;
   /** Never quoted in a message or a log; encrypted user data on FunctionGraph. */
   secret?: boolean;
@@ -54,16 +54,15 @@ export const shaped = (pattern: RegExp, what: string, fix: string) => ({
   type: rule((value) => pattern.test(value), (value) => `is not ${what}: ${preview(value)}; ${fix}`),
 });
 
+const BOOLEAN_WORDS = new Map([['true', true], ['1', true], ['yes', true], ['false', false], ['0', false], ['no', false]]);
+
 /** true/false, 1/0 or yes/no, in any case. */
 export const flag = (fallback = false) => ({
-  type: z.stringbool({
-    truthy: ['true', '1', 'yes'],
-    falsy: ['false', '0', 'no'],
-    case: 'insensitive',
-    error: (issue) => `must be true or false (1/0 and yes/no work too), got ${preview(issue.input)}`,
-  }) as z.ZodMiniType<boolean, string>,
+  type: z.pipe(
+    rule((value) => BOOLEAN_WORDS.has(value.toLowerCase()), (value) => `must be true or false (1/0 and yes/no work too), got ${preview(value)}`),
+    z.transform((value) => BOOLEAN_WORDS.get(value.toLowerCase()) === true),
+  ) as z.ZodMiniType<boolean, string>,
   default: fallback,
-  range: '`true`, `false`',
 });
 
 /** A whole number within `limit`, its default the limit's. */
@@ -75,14 +74,14 @@ export function integer(limit: Limit) {
 }
 
 /** One of `words`, in any case; the value is lower-cased. */
-export function oneOf<const W extends string>(words: readonly W[], fallback: W): { type: z.ZodMiniType<W, string>; range: string; default: W };
-export function oneOf<const W extends string>(words: readonly W[]): { type: z.ZodMiniType<W, string>; range: string };
+export function oneOf<const W extends string>(words: readonly W[], fallback: W): { type: z.ZodMiniType<W, string>; default: W };
+export function oneOf<const W extends string>(words: readonly W[]): { type: z.ZodMiniType<W, string> };
 export function oneOf<const W extends string>(words: readonly W[], fallback?: W) {
   const type = z.pipe(
     rule((value) => (words as readonly string[]).includes(value.toLowerCase()), (value) => `must be one of ${words.join(', ')} (got ${preview(value)})`),
     z.transform((value) => value.toLowerCase() as W),
   ) as z.ZodMiniType<W, string>;
-  return { type, range: words.map((word) => `\`${word}\``).join(', '), ...(fallback === undefined ? {} : { default: fallback }) };
+  return fallback === undefined ? { type } : { type, default: fallback };
 }
 
 // Tokens and keys go into HTTP headers: a stray newline would break (or inject into) the request.
@@ -139,12 +138,12 @@ export const statusList = (fallback: readonly string[]) => ({
 
 /** A PostgreSQL URL. It holds the database password, so no message repeats any part of it. */
 export const postgresUrl = () => ({
-  type: z.string().check(z.superRefine((raw, context) => {
-    const fail = (what: string, cause?: unknown) => context.addIssue({
-      code: 'custom',
-      message: `${what}; use postgres://user:password@host:5432/database, with special characters in the password percent-encoded`,
-      params: { cause },
-    });
+  type: z.pipe(z.string(), z.transform((raw, context) => {
+    const fail = (what: string, cause?: unknown) => {
+      const message = `${what}; use postgres://user:password@host:5432/database, with special characters in the password percent-encoded`;
+      context.issues.push({ code: 'custom', message, input: raw, params: { cause } });
+      return z.NEVER;
+    };
     const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
     if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')) return fail('is not a PostgreSQL URL');
     if (parsed.hostname === '') return fail('has no host');
@@ -152,9 +151,10 @@ export const postgresUrl = () => ({
     try {
       decodeURIComponent(parsed.username + parsed.password + parsed.pathname);
     } catch (error) {
-      fail('has a malformed %-escape', error);
+      return fail('has a malformed %-escape', error);
     }
-  })),
+    return raw;
+  })) as z.ZodMiniType<string, string>,
 });
 
 /** A webhook signing secret: `whsec_<base64>`, or any other text used as raw bytes. */
