@@ -36,8 +36,8 @@ const FAIL = (what) => `throw new Error(${JSON.stringify(`${what} is left out of
  *   HTTP/2 helpers, its status-code table, CancelToken (the tool aborts with an AbortSignal),
  *   interceptors and option validation (one instance, fixed options, none);
  * - axios's own proxy path (`https-proxy-agent` with `agent-base` and `debug`, and its NO_PROXY
- *   matcher): lib/http/proxy.ts picks the route with proxy-from-env, axios's own reader of the
- *   variables, and tunnels through a keep-alive agent of its own.
+ *   matcher): lib/http/proxy.ts picks the route by proxy-from-env's rules (axios's own reader of
+ *   the variables), applied to the run's settings, and tunnels through a keep-alive agent of its own.
  * Each left-out module throws if it is ever called, so a mistake fails loudly rather than silently.
  */
 const LEFT_OUT = [
