@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const request = readRequest(command.eventPath);
     config = loadConfig(process.env, request, command.overrides);
-    checkSomethingToDo(config, request);
+    checkSomethingToDo(config, request, 'cli');
     if (config.logLevel !== undefined) logger.level = config.logLevel;
   } catch (error) {
     if (error instanceof ConfigError) {

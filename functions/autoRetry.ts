@@ -59,5 +59,6 @@ export const handler = middy<unknown, Report, Error, Context>(autoRetry, { timeo
   .use(logReport())
   .use(logMetrics(metrics))
   .use(reportMetrics({ metrics }))
-  .use(parseInput())
+  // `serverless invoke local` sets IS_LOCAL: its settings come from the shell, its event from -p.
+  .use(parseInput({ jobSources: process.env.IS_LOCAL === 'true' ? 'invokeLocal' : 'function' }))
   .use(timeBudget({ marginMs: SAFETY_MARGIN_MS }));

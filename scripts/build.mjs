@@ -51,7 +51,14 @@ const common = {
 };
 
 const bundles = {
-  autoRetry: { ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22', plugins: [...common.plugins, pgBesideBundle] },
+  // dist/autoRetry.cjs.map beside it, for `npm run invoke` (NODE_OPTIONS=--enable-source-maps): an
+  // unexpected error's stack then names the sources. Only the bundle is deployed (serverless.yml's
+  // package patterns); a deployed function, which does not read the map, shows no location
+  // (functions/middleware/shownStack.ts). Locations are all node needs: no sources in the map.
+  autoRetry: {
+    ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22', plugins: [...common.plugins, pgBesideBundle],
+    sourcemap: 'linked', sourcesContent: false,
+  },
   pg: { ...common, entryPoints: [{ in: createRequire(import.meta.url).resolve('pg'), out: 'pg' }], target: 'node22' },
   'drs-auto-retry': { ...common, entryPoints: ['bin/drs-auto-retry.ts'], target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, dynamodbBesideCli] },
   'aws-dynamodb': {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NOTHING_TO_DO } from '../lib/input/index.js';
 import { demoJobId as demo } from './emulator/demoProject.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
 import { emulator, useDemoEmulator } from './support/demoEmulator.js';
@@ -43,9 +44,11 @@ describe('the built Lambda handler and LOG_LEVEL', () => {
     expect(reports[0]).toMatchObject({ report: { summary: { requested: 1, retried: 1 } } });
   });
 
-  it('a schedule with no job IDs and no discovery fails with a ConfigError naming the three ways to give jobs', async () => {
+  it('a schedule with no job IDs and no discovery fails with a ConfigError naming the three ways to give jobs, in the function\'s words', async () => {
     const { stderr } = await invokeBuilt({ trigger: 'schedule' }, {});
-    expect(stderr).toMatch(/^THROWN ConfigError: nothing to do: no job IDs were given and discovery is off\. Give jobs in one of three ways: DRS_JOB_IDS, /);
+    expect(stderr).toBe(`THROWN ConfigError: ${NOTHING_TO_DO.function}\n`);
+    expect(stderr).toMatch(/DRS_JOB_IDS.*DRS_DISCOVER=true.*function's environment variables.*\{"jobIds":\["<job id>"\]\}/);
+    expect(stderr).not.toMatch(/--job|--event|--discover/);
     expect(emulator.log.entries).toEqual([]);
   });
 

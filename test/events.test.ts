@@ -92,6 +92,12 @@ describe('normaliseEvent: plain payloads', () => {
   });
 });
 
+describe('normaliseEvent: no event', () => {
+  it('takes no event, null, and the blank string `serverless invoke local` passes without -p as the configuration alone', () => {
+    for (const event of [undefined, null, '', '  \n']) expect(normaliseEvent(event)).toEqual({ trigger: 'manual', payload: {} });
+  });
+});
+
 describe('normaliseEvent: envelopes', () => {
   it('maps an EventBridge Scheduled Event with an empty or absent detail to a schedule run on the configuration', () => {
     // Act

@@ -8,6 +8,7 @@ import { createProxy } from 'proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/core/report.js';
 import { NO_LEDGER_WARNING } from '../lib/engine/warnings.js';
+import { NOTHING_TO_DO } from '../lib/input/index.js';
 import { demoJobId } from './emulator/demoProject.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, type EmulatorAccessKey } from './emulator/index.js';
 import { issueToken } from './emulator/testClient.js';
@@ -371,6 +372,20 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(new Set(loggedIds)).toEqual(new Set(ids));
     expect(logged.some((line) => line.msg.startsWith('the returned report was trimmed'))).toBe(true);
     expectCleanOutput(run, [AGENCY_KEY.sk]);
+  });
+
+  it('(m) a timer with no job IDs and no discovery fails naming the function\'s settings, not the CLI\'s options, and sends nothing', async () => {
+    // Act
+    const run = await invoke({
+      userData: endpoints(),
+      agency: AGENCY,
+      event: { version: 'v1.0', trigger_type: 'TIMER', trigger_name: 'drs_auto_retry_every_15_minutes', user_event: '' },
+    });
+
+    // Assess
+    expect(run.error).toEqual({ name: 'ConfigError', message: NOTHING_TO_DO.function });
+    expect(run.error?.message).not.toMatch(/--job|--event|--discover/);
+    expect(drsCalls()).toEqual([]);
   });
 
   it('(h) without an agency or an OS_* credential, fails with advice and sends nothing', async () => {

@@ -71,11 +71,14 @@ function fromTimer(event: JsonObject): Parsed {
 /**
  * Reduces any trigger shape to a RunRequest: a plain payload, the DRS `{"jobs":[…]}` shape, an EventBridge
  * event, SNS or SQS records, or a FunctionGraph timer. A payload's own `trigger` field overrides the detected one.
+ * No event (undefined, null or a blank string) is an empty payload: the configuration alone.
  * @param fallbackTrigger the trigger of a bare payload (default `manual`).
  * @throws ConfigError naming the field at fault (e.g. `event.jobIds[3]`).
  */
 export function normaliseEvent(event: unknown, fallbackTrigger: Trigger = 'manual'): RunRequest {
-  if (event === undefined || event === null) return { trigger: fallbackTrigger, payload: {} };
+  // `serverless invoke local` without -p or --data hands the handler "": no event, so the
+  // configuration runs, as a schedule's would.
+  if (event === undefined || event === null || (typeof event === 'string' && event.trim() === '')) return { trigger: fallbackTrigger, payload: {} };
   if (!isObject(event)) throw new ConfigError(`event must be a JSON object, got ${typeName(event)}`, { field: 'event' });
   if (!ENVELOPE_KEYS.some((key) => key in event)) {
     const parsed = parsePayload(event, 'event');

@@ -6,7 +6,7 @@ export { loadConfig, type CliOverrides, type RunConfig } from './config.js';
 export { normaliseEvent, parseEventJson, type EventPayload, type RunRequest, type Trigger } from './events.js';
 export { parseEventFile } from './eventFile.js';
 export { checkInteger, LIMITS } from './values.js';
-export { checkSomethingToDo, NOTHING_TO_DO } from './jobSources.js';
+export { checkSomethingToDo, NOTHING_TO_DO, type JobSourceFace } from './jobSources.js';
 export { AUTH_VARIABLES } from './settings/rules.js';
 export type { Env } from './settings/source.js';
 export {
