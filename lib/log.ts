@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { clip } from './core/clip.js';
 
 /**
  * Field names whose values are secrets wherever they appear in a logged object. pino masks
@@ -106,7 +107,7 @@ export function humanLine(json: string): string {
     .filter(([key]) => !QUIET_FIELDS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
-  const detail = fields.length > 300 ? `${fields.slice(0, 299)}…` : fields;
+  const detail = clip(fields, 300);
   return `drs-auto-retry ${String(entry.level)}: ${String(entry.msg ?? '')}${detail ? ` (${detail})` : ''}\n`;
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { chunksOf } from '../lib/core/chunks.js';
 import { classifyTask } from '../lib/core/classify.js';
+import { clip } from '../lib/core/clip.js';
 import type { ObservedTask } from '../lib/core/outcomes.js';
 import { planRetries } from '../lib/core/plan.js';
 import { buildReport, exitCodeOf, hasProblems, reportInvariantProblems } from '../lib/core/report.js';
@@ -171,5 +173,28 @@ describe('buildReport', () => {
     const report = buildReport({ ...base, requestedIds: outcomes.map((o) => o.jobId), outcomes, ...(error ? { error } : {}) });
     expect(exitCodeOf(report)).toBe(code);
     expect(hasProblems(report)).toBe(problems);
+  });
+});
+
+describe('clip', () => {
+  it('keeps text that fits, and cuts longer text to max characters ending in …', () => {
+    expect(clip('abc', 3)).toBe('abc');
+    expect(clip('abcd', 3)).toBe('ab…');
+  });
+
+  it('counts code points, so a character outside the BMP is never split', () => {
+    expect(clip('😀😀😀😀', 3)).toBe('😀😀…');
+    expect(clip('a😀😀', 2)).toBe('a…');
+  });
+});
+
+describe('chunksOf', () => {
+  it('cuts a list into pieces of size, in order, the last one shorter', () => {
+    expect(chunksOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunksOf([], 3)).toEqual([]);
+  });
+
+  it('refuses a size that would never end', () => {
+    expect(() => chunksOf([1], 0)).toThrow(/from 1 and up/);
   });
 });

@@ -106,6 +106,19 @@ describe('writeReportLog', () => {
     expect((parsed[0]?.report as Report).error?.message).toMatch(/^ü+…$/);
   });
 
+  it('never cuts a character outside the BMP in two when it cuts a message', () => {
+    // Prepare: two UTF-16 units a character, so a cut after an odd number of units splits one
+    const long = '😀'.repeat(20_000);
+    const r = report([{ ...job(1, 'retry_failed'), errorMessage: long }]);
+
+    // Act
+    const { lines, parsed } = capture(r, 16 * 1024);
+
+    // Assess: no lone surrogate, written raw or escaped
+    for (const line of lines) expect(line).not.toMatch(/\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|[\ud800-\udbff](?![\udc00-\udfff])/i);
+    expect(loggedJobs(parsed)[0]?.errorMessage).toMatch(/^(😀)+…$/u);
+  });
+
   it('holds for any mix of outcomes and limits (property)', () => {
     fc.assert(
       fc.property(

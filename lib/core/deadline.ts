@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /**
  * The run's time budget. Every request asks it before starting and cuts its timeout to what is
  * left, so that no request starts, or waits, past the end of the budget (README
@@ -12,6 +14,12 @@ export interface Deadline {
 
 /** A clock in epoch milliseconds. */
 export type Clock = () => number;
+
+/** A pause of `ms` milliseconds; injected so tests need not wait for real. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** The tool's one real pause (a timer, no I/O). */
+export const sleep: Sleep = (ms) => delay(ms);
 
 /** A budget of `budgetMs` from now, or no budget at all when `budgetMs` is undefined. */
 export function createDeadline(budgetMs: number | undefined, clock: Clock = Date.now): Deadline {

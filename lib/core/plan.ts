@@ -1,3 +1,4 @@
+import { chunksOf } from './chunks.js';
 import { classifyWithCause, type CauseFields } from './causeDecision.js';
 import type { CauseRules } from './causeRuleSet.js';
 import type { JobOutcome, ObservedTask } from './outcomes.js';
@@ -72,7 +73,5 @@ export function planRetries(input: PlanInput): RetryPlan {
     const status = task?.status ?? '';
     toRetry.push({ jobId, status, reEdit: input.reEditAll || status === RE_EDIT_STATUS, failure: decision.fields });
   }
-  const chunks: PlannedJob[][] = [];
-  for (let i = 0; i < toRetry.length; i += input.batchSize) chunks.push(toRetry.slice(i, i + input.batchSize));
-  return { settled, chunks };
+  return { settled, chunks: chunksOf(toRetry, input.batchSize) };
 }

@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError, DrsAutoRetryError, messageOf, PermissionError, stopsTheRun } from '../errors.js';
+import { chunksOf } from '../core/chunks.js';
 import type { TaskItem } from '../core/outcomes.js';
 import type { EndpointAdvice } from '../http/failureAdvice.js';
 import type { HttpClient, RequestAuthorizer } from '../http/httpClient.js';
@@ -146,8 +147,7 @@ export class DrsClient {
     ids: readonly string[],
     onChunk?: (chunk: BatchRead<TaskDetail>) => void,
   ): Promise<BatchRead<TaskDetail>> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += this.perPage) chunks.push(ids.slice(i, i + this.perPage));
+    const chunks = chunksOf(ids, this.perPage);
     const parts: BatchRead<TaskDetail>[] = [];
     let refused: DrsAutoRetryError | undefined;
     await Promise.all(

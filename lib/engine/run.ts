@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NO_DEADLINE, type Clock, type Deadline } from '../core/deadline.js';
+import { NO_DEADLINE, type Clock, type Deadline, type Sleep } from '../core/deadline.js';
 import { DB_USE_TYPES, type DrsPort, type RetryLedger, type RunLogger, type RunSettings } from './ports.js';
 import type { JobOutcome, TaskLabel } from '../core/outcomes.js';
 import { uniqueIds } from '../core/plan.js';
@@ -27,7 +27,7 @@ export interface RunDependencies {
   logger?: RunLogger;
   clock?: Clock;
   /** Waits before verification; injected so tests need not wait for real. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
   runId?: string;
   /** Called as status pages and retry batches settle, with the run's size (`requested`) beside. */
   onProgress?: (progress: RunProgress) => void;

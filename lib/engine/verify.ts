@@ -1,4 +1,4 @@
-import type { Deadline } from '../core/deadline.js';
+import { sleep, type Deadline, type Sleep } from '../core/deadline.js';
 import type { JobOutcome } from '../core/outcomes.js';
 import { isFailedStatus } from '../core/taskStatuses.js';
 import type { BatchRead, TaskDetail } from './ports.js';
@@ -9,10 +9,8 @@ export interface VerifyOptions {
   /** One request's timeout: the re-read must fit in the budget too. */
   timeoutMs: number;
   deadline: Deadline;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A `success` from batch-retry-task only means DRS accepted the retry, not that the task
@@ -29,7 +27,7 @@ export async function verifyRetried(
   if (options.deadline.remainingMs() < options.verifyAfterMs + options.timeoutMs) {
     return { outcomes: [...outcomes], skipped: 'DRS_VERIFY_AFTER_MS does not fit in what is left of the time budget' };
   }
-  await (options.sleep ?? defaultSleep)(options.verifyAfterMs);
+  await (options.sleep ?? sleep)(options.verifyAfterMs);
   let read: BatchRead<TaskDetail>;
   try {
     read = await drs.batchDetail(retried);

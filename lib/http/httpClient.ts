@@ -1,4 +1,4 @@
-import { NO_DEADLINE, type Deadline } from '../core/deadline.js';
+import { NO_DEADLINE, sleep, type Deadline, type Sleep } from '../core/deadline.js';
 import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError, PermissionError } from '../errors.js';
 import { parseOtcErrorBody } from './otcErrorBody.js';
 import { classifyFailure, type FailureKind } from '../core/failureKind.js';
@@ -98,7 +98,7 @@ export interface HttpClientOptions {
   proxies?: Proxies;
   /** Injected for tests: the jitter source and the pause between attempts. */
   random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
 
 interface Attempt {
@@ -115,8 +115,6 @@ interface Attempt {
 /** Names the tool to the APIs' operators, without a version that would need keeping in sync. */
 const USER_AGENT = 'drs-auto-retry';
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * The one way this tool talks HTTP: per-attempt timeouts, bounded retries with capped
  * exponential backoff and full jitter, Retry-After, one credential refresh on 401, the run's
@@ -125,13 +123,13 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class HttpClient {
   private readonly retry: RetryOptions;
   private readonly deadline: Deadline;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
   private readonly random: () => number;
 
   constructor(private readonly options: HttpClientOptions) {
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
     this.deadline = options.deadline ?? NO_DEADLINE;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
   }
 

@@ -13,14 +13,15 @@
  * - Give up: only when no request was accepted for `giveUpAfterMs` (5 minutes), or at the run's
  *   deadline. Throttling alone never ends a job while DRS accepts some requests.
  */
+import { sleep, type Clock, type Sleep } from '../core/deadline.js';
 
 /** What one answer says about the rate DRS accepts. */
 export type RateSignal = 'accepted' | 'throttled' | 'none';
 
 export interface RateLimiterOptions {
   /** Epoch milliseconds; injected by tests. */
-  clock?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  clock?: Clock;
+  sleep?: Sleep;
   /** No accepted request for this long ends the waiting; default 5 minutes (README). */
   giveUpAfterMs?: number;
 }
@@ -37,12 +38,10 @@ const WINDOW_MS = 1_000;
 /** A Retry-After longer than this is not believed: it would park the run. */
 const MAX_PAUSE_MS = 60_000;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** One per run, shared by all its DRS requests. */
 export class AdaptiveRateLimiter {
   readonly #clock: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #sleep: Sleep;
   readonly #giveUpAfterMs: number;
   /** Requests a second; Infinity until the first throttling answer. */
   #rate = Number.POSITIVE_INFINITY;
@@ -59,7 +58,7 @@ export class AdaptiveRateLimiter {
 
   constructor(options: RateLimiterOptions = {}) {
     this.#clock = options.clock ?? Date.now;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? sleep;
     this.#giveUpAfterMs = options.giveUpAfterMs ?? GIVE_UP_AFTER_MS;
     this.#lastAcceptedAt = this.#clock();
   }

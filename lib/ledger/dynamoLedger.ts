@@ -10,6 +10,9 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { LeaseResult, RetryLedger, SinkToldRecord } from '../engine/ports.js';
+import { chunksOf } from '../core/chunks.js';
+import { clip } from '../core/clip.js';
+import { sleep } from '../core/deadline.js';
 import type { Outcome } from '../core/outcomes.js';
 import type { JobRecord } from '../core/retryBudget.js';
 import { LedgerError } from './ledgerError.js';
@@ -96,10 +99,7 @@ function fromToldItem(item: Item, now: number): SinkToldRecord[] {
   });
 }
 
-const chunk = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-const pause = (round: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+const pause = (round: number) => sleep(20 * 2 ** round);
 
 /**
  * One table, partition key `pk` (string), TTL on `expiresAt`: job records `job#{project}#{job}`,
@@ -202,7 +202,7 @@ export class DynamoLedger implements RetryLedger {
   /** Reads items by key, 100 per call, re-asking for what DynamoDB left unprocessed. */
   private async batchGet(what: string, pks: readonly string[]): Promise<Item[]> {
     const items: Item[] = [];
-    for (const ids of chunk(pks, MAX_GET)) {
+    for (const ids of chunksOf(pks, MAX_GET)) {
       let keys: Item[] = ids.map((pk) => ({ pk: { S: pk } }));
       for (let round = 0; keys.length > 0; round++) {
         if (round >= MAX_ROUNDS) throw new LedgerError(`DynamoDB kept ${what} unread (throttled); try again later`);
@@ -218,7 +218,7 @@ export class DynamoLedger implements RetryLedger {
   }
 
   private async batchWrite(what: string, requests: WriteRequest[]): Promise<void> {
-    for (const batch of chunk(requests, MAX_WRITE)) {
+    for (const batch of chunksOf(requests, MAX_WRITE)) {
       let pending = batch;
       for (let round = 0; pending.length > 0; round++) {
         if (round >= MAX_ROUNDS) throw new LedgerError(`DynamoDB kept ${what} unwritten (throttled); try again later`);
@@ -260,7 +260,7 @@ export class DynamoLedger implements RetryLedger {
 function dynamoProblem(error: unknown, table: string): string {
   const name = error instanceof Error ? error.name : 'Error';
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().replace(/[.]+$/, '');
-  const cause = `${name}: ${message.length > 200 ? `${message.slice(0, 199)}…` : message}`;
+  const cause = `${name}: ${clip(message, 200)}`;
   if (name === 'CredentialsProviderError') {
     return `${cause}. Give it AWS credentials: the function's role in Lambda; on the command line AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { LeaseResult, RetryLedger, SinkToldRecord } from '../engine/ports.js';
+import { chunksOf } from '../core/chunks.js';
 import type { JobRecord } from '../core/retryBudget.js';
 import { messageOf } from '../errors.js';
 import { LedgerError } from './ledgerError.js';
@@ -40,9 +41,6 @@ function fromRow(row: JobRow): JobRecord {
   if (row.escalated_at) record.escalatedAt = row.escalated_at.getTime();
   return record;
 }
-
-const chunk = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** Where the ledger is, for messages: host, port and database, never the user's password. */
 function describeUrl(url: string): { where: string; secrets: string[] } {
@@ -106,7 +104,7 @@ export class PostgresLedger implements RetryLedger {
 
   async readJobs(projectId: string, jobIds: readonly string[]): Promise<Map<string, JobRecord>> {
     const found = new Map<string, JobRecord>();
-    for (const ids of chunk([...new Set(jobIds)], MAX_IDS)) {
+    for (const ids of chunksOf([...new Set(jobIds)], MAX_IDS)) {
       const rows = await this.query<JobRow>(
         'read job records',
         `SELECT job_id, episode_started_at, attempts, last_attempt_at, escalated_at FROM ${this.table}
@@ -143,7 +141,7 @@ export class PostgresLedger implements RetryLedger {
   }
 
   async endEpisodes(projectId: string, jobIds: readonly string[]): Promise<void> {
-    for (const ids of chunk([...new Set(jobIds)], MAX_IDS)) {
+    for (const ids of chunksOf([...new Set(jobIds)], MAX_IDS)) {
       await this.query('end job episodes', `DELETE FROM ${this.table} WHERE project_id = $1 AND job_id = ANY($2::text[]) AND job_id <> ''`, [projectId, ids]);
     }
   }
@@ -180,7 +178,7 @@ export class PostgresLedger implements RetryLedger {
 
   async readTold(projectId: string, jobIds: readonly string[]): Promise<SinkToldRecord[]> {
     const records: SinkToldRecord[] = [];
-    for (const ids of chunk([...new Set(jobIds)], MAX_IDS)) {
+    for (const ids of chunksOf([...new Set(jobIds)], MAX_IDS)) {
       const rows = await this.queryTold<ToldRow>('read what the sinks were told', readToldSql(this.toldTable), [projectId, ids, new Date(this.clock())]);
       records.push(...rows.map(fromToldRow));
     }
@@ -189,7 +187,7 @@ export class PostgresLedger implements RetryLedger {
 
   async writeTold(projectId: string, byJob: ReadonlyMap<string, readonly SinkToldRecord[]>): Promise<void> {
     const now = this.clock();
-    for (const jobs of chunk([...byJob], MAX_IDS)) {
+    for (const jobs of chunksOf([...byJob], MAX_IDS)) {
       const { sql, params } = writeToldStatement(this.toldTable, projectId, jobs, new Date(now + RECORD_TTL_MS));
       await this.queryTold('write what the sinks were told', sql, params);
     }

@@ -1,6 +1,6 @@
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report, RunError } from '../core/report.js';
-import { MAX_ERROR_MESSAGE, clip, countsOf, jobsNeedingALook, largestFitting, moreJobs, reportTitle, runFacts } from './reportParts.js';
+import { MAX_ERROR_MESSAGE, clipLine, countsOf, jobsNeedingALook, largestFitting, moreJobs, reportTitle, runFacts } from './reportParts.js';
 
 /** What a chat message (Slack, Teams) shows, in this order; each sink gives it its own markup. */
 export interface ChatParts {
@@ -32,7 +32,7 @@ export function renderChat<M>(report: Report, build: (parts: ChatParts) => M, fi
   const jobs = jobsNeedingALook(report);
   const parts = (shown: number): ChatParts => ({
     title: reportTitle(report),
-    ...(report.error ? { error: { code: clip(report.error.code, 100), message: clip(report.error.message, MAX_ERROR_MESSAGE) } } : {}),
+    ...(report.error ? { error: { code: clipLine(report.error.code, 100), message: clipLine(report.error.message, MAX_ERROR_MESSAGE) } } : {}),
     counts: report.summary.requested > 0 ? countsOf(report).map(([label, count]) => [capitalised(label), count]) : [],
     jobs: jobs.slice(0, shown),
     ...(shown < jobs.length ? { more: moreJobs(jobs.length - shown) } : {}),

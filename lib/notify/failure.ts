@@ -1,5 +1,5 @@
 import { ApiError, AuthError, DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
-import { clip } from './reportParts.js';
+import { clipLine } from './reportParts.js';
 import type { SinkName } from './sink.js';
 
 /** The HTTP operation of each sink, as its errors name it. */
@@ -33,7 +33,7 @@ function describeApiError(error: ApiError): string {
     const code = error.apiCode ?? 'network error';
     what = code === 'ETIMEDOUT' ? 'timed out' : `no answer (${code})`;
   } else if (error.apiCode !== undefined && !/^HTTP_/.test(error.apiCode)) {
-    what = clip([error.apiCode, error.apiMessage].filter(Boolean).join(' '), MAX_DETAIL);
+    what = clipLine([error.apiCode, error.apiMessage].filter(Boolean).join(' '), MAX_DETAIL);
   } else {
     what = `HTTP ${error.status}`;
   }
@@ -51,7 +51,7 @@ export function describeSinkFailure(error: unknown): string {
     if (error instanceof ApiError) return describeApiError(error);
     if (error instanceof AuthError && error.cause instanceof ApiError) return describeApiError(error.cause);
     // The tool's own errors are written to be shown to users, and never carry a secret.
-    if (error instanceof DrsAutoRetryError) return clip(error.message, MAX_DETAIL);
+    if (error instanceof DrsAutoRetryError) return clipLine(error.message, MAX_DETAIL);
     return `unexpected ${error instanceof Error ? error.name : 'error'}`;
   } catch {
     return 'unexpected error';

@@ -1,3 +1,4 @@
+import { clip } from '../core/clip.js';
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { inDisplayOrder } from './reportParts.js';
@@ -117,7 +118,7 @@ function packJobs(jobs: readonly JobOutcome[], report: Report, maxLineBytes: num
   return groups;
 }
 
-const clipText = (text: string | undefined, max: number) => (text === undefined || text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const clipText = (text: string | undefined, max: number) => (text === undefined ? text : clip(text, max));
 
 /** A job whose DRS message alone would not fit a line keeps its id, outcome and a cut message. */
 function clipJob(job: JobOutcome): JobOutcome {

@@ -1,4 +1,5 @@
 import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from '../core/outcomes.js';
+import { clip } from '../core/clip.js';
 import type { Report } from '../core/report.js';
 import { headline, jobsNeedingALook, moreJobsLine, typeLabel } from './reportText.js';
 
@@ -37,13 +38,13 @@ export function countsOf(report: Report): Array<[label: string, count: number]> 
 export function jobDetail(job: JobOutcome): string {
   const words = [job.reason, job.errorMessage].filter(Boolean).join(' — ');
   const said = [job.errorCode, words].filter(Boolean).join(': ');
-  return clip([taskLabel(job), job.status, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
+  return clipLine([taskLabel(job), job.status, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
 }
 
 /** `orders-sync (sync)`, `(DR)` without a name, or nothing when DRS told neither. */
 export function taskLabel(job: JobOutcome): string {
   const type = typeLabel(job.type);
-  return [clip(job.name ?? '', 80), type && `(${type})`].filter(Boolean).join(' ');
+  return [clipLine(job.name ?? '', 80), type && `(${type})`].filter(Boolean).join(' ');
 }
 
 /** The truncation marker, worded as in renderReportText. */
@@ -60,14 +61,11 @@ export function runFacts(report: Report): Array<[label: string, value: string]> 
     ['duration', `${report.durationMs} ms`],
   ];
   // The values come from the report, which is built from validated config; the cap is a backstop.
-  return facts.map(([label, value]) => [label, clip(value, 100)]);
+  return facts.map(([label, value]) => [label, clipLine(value, 100)]);
 }
 
-/** One line, at most `max` characters (code points), with `…` when cut. */
-export function clip(text: string, max: number): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return chars.length > max ? `${chars.slice(0, Math.max(0, max - 1)).join('')}…` : chars.join('');
-}
+/** One line (whitespace runs become one space), at most `max` characters, with `…` when cut. */
+export const clipLine = (text: string, max: number): string => clip(text.replace(/\s+/g, ' ').trim(), max);
 
 /**
  * The largest count in [0, max] that `fits`, assuming that showing more never makes a message

@@ -3,7 +3,7 @@ import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { createPostingSink } from './delivery.js';
 import { renderChat, type ChatParts } from './chatMessage.js';
-import { clip, jobDetail, outcomeLabel } from './reportParts.js';
+import { clipLine, jobDetail, outcomeLabel } from './reportParts.js';
 import type { DeliveryOptions, Sink } from './sink.js';
 
 /** What Slack accepts in one message; beyond these it answers 400 (invalid_blocks, msg_blocks_too_long). */
@@ -55,7 +55,7 @@ function packLines(lines: readonly string[], max: number): string[] {
 }
 
 function build(parts: ChatParts): SlackMessage {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: clip(parts.title, SLACK_LIMITS.headerChars) } }];
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: clipLine(parts.title, SLACK_LIMITS.headerChars) } }];
   if (parts.error) blocks.push(section(`:x: *Run failed* \`${escape(parts.error.code)}\`: ${escape(parts.error.message)}`));
   blocks.push(
     parts.counts.length > 0
@@ -69,7 +69,7 @@ function build(parts: ChatParts): SlackMessage {
   }
   const facts = parts.facts.map(([label, value]) => `${label} *${escape(value)}*`);
   blocks.push({ type: 'context', elements: [mrkdwn(facts.join(' · '))] });
-  return { text: escape(clip(`${parts.title} (${parts.where})`, SLACK_LIMITS.textChars)), blocks };
+  return { text: escape(clipLine(`${parts.title} (${parts.where})`, SLACK_LIMITS.textChars)), blocks };
 }
 
 /** Every limit Slack enforces on the blocks we build, checked on the finished message. */

@@ -3,7 +3,7 @@ import type { EndpointAdvice } from '../http/failureAdvice.js';
 import { HttpClient } from '../http/httpClient.js';
 import { listedJobCount, renderReportText } from './reportText.js';
 import { SINK_OPERATIONS, SinkError } from './failure.js';
-import { clip, largestFitting, reportTitle, utf8Bytes } from './reportParts.js';
+import { clipLine, largestFitting, reportTitle, utf8Bytes } from './reportParts.js';
 import type { DeliveryOptions, Sink, SmnTarget } from './sink.js';
 
 /** SMN publish limits (publishing_messages_in_the_text_format.rst). */
@@ -32,7 +32,7 @@ function cutToBytes(text: string, maxBytes: number): string {
  * is still too long (a huge run error) is cut with a marker: a report is never lost for length.
  */
 export function renderSmnMessage(report: Report): SmnMessage {
-  const subject = clip(reportTitle(report), SMN_LIMITS.subjectChars);
+  const subject = clipLine(reportTitle(report), SMN_LIMITS.subjectChars);
   const limit = SMN_LIMITS.messageBytes;
   const render = (maxJobs: number) => renderReportText(report, { maxJobs });
   const total = listedJobCount(report);
