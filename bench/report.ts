@@ -181,8 +181,9 @@ export function judgeBudgets(t: Omit<TableInput, 'budgets' | 'header'>): Budget[
     budgets.push({ name: `T/T* at N=${n(big.workload.n)}`, limit: '≤ 1.15', value: big.ratio.toFixed(2), met: big.ratio <= 1.15 });
   }
   budgets.push({ name: `speed-up over the naive loop at N=${n(t.naive.n)}`, limit: '≥ 100×', value: `${speedup.toFixed(0)}×`, met: speedup >= 100 });
-  // Second wave (issue 13): axios and the metrics middleware included, 200 KB and 30 ms.
-  budgets.push({ name: 'bundle, minified', limit: '≤ 200 KB', value: kb(t.deployable.bundleBytes), met: t.deployable.bundleBytes <= 200 * 1024 });
+  // Second wave (issue 13): axios and the metrics middleware included, 30 ms. Issue 18 raised the
+  // bundle cap from 200 to 224 KB, for a build that survives the next axios release.
+  budgets.push({ name: 'bundle, minified', limit: '≤ 224 KB', value: kb(t.deployable.bundleBytes), met: t.deployable.bundleBytes <= 224 * 1024 });
   budgets.push({ name: 'module init (require)', limit: '≤ 30 ms', value: `${t.deployable.init.requireMs.toFixed(1)} ms`, met: t.deployable.init.requireMs <= 30 });
   const rss = Math.max(big?.maxRssMb ?? 0, t.cpu.maxRssMb);
   budgets.push({ name: `peak RSS at N=${n(t.cpu.workload.n)}`, limit: '≤ 128 MB', value: `${rss.toFixed(0)} MB`, met: rss <= 128 });

@@ -6,25 +6,16 @@
 import type { TaskItem } from './core/outcomes.js';
 import type { RunError } from './core/report.js';
 
-/**
- * Bundles are minified, which renames classes; Lambda and `serverless invoke local` report an
- * error's type by name. Each class states its name here so that it survives minification.
- */
-export function keepClassName(errorClass: abstract new (...args: never[]) => Error, name: string): void {
-  Object.defineProperty(errorClass, 'name', { value: name });
-}
-
 export class DrsAutoRetryError extends Error {
-  static {
-    keepClassName(this, 'DrsAutoRetryError');
-  }
-
   /** A stable, machine-readable code for reports (e.g. `CONFIG_INVALID`, `DRS.M01503`). */
   readonly code: string;
 
   constructor(message: string, options: { code: string; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'DrsAutoRetryError';
+    // Every class of the family is named after itself. Lambda and `serverless invoke local`
+    // report an error's type by this name: the bundles keep class names through minification
+    // (keepErrorNames, scripts/bundleOptions.mjs).
+    this.name = new.target.name;
     this.code = options.code;
   }
 }
@@ -42,31 +33,21 @@ export function messageOf(error: unknown): string {
 
 /** Bad configuration or input (env, event, argv). Nothing was sent to DRS. Exit code 2. */
 export class ConfigError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'ConfigError');
-  }
-
   /** The field or variable at fault, e.g. `DRS_BATCH_SIZE` or `event.jobIds[3]`. */
   readonly field: string | undefined;
 
   constructor(message: string, options: DrsErrorOptions & { field?: string } = {}) {
     super(message, { code: options.code ?? 'CONFIG_INVALID', cause: options.cause });
-    this.name = 'ConfigError';
     this.field = options.field;
   }
 }
 
 /** IAM refused or could not issue a token, or the AK/SK was rejected. */
 export class AuthError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'AuthError');
-  }
-
   readonly status: number | undefined;
 
   constructor(message: string, options: DrsErrorOptions & { status?: number } = {}) {
     super(message, { code: options.code ?? 'AUTH_FAILED', cause: options.cause });
-    this.name = 'AuthError';
     this.status = options.status;
   }
 }
@@ -76,10 +57,6 @@ export class AuthError extends DrsAutoRetryError {
  * code and message, and, where DRS sent them, the per-item results of a batch call.
  */
 export class ApiError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'ApiError');
-  }
-
   /** HTTP status, or 0 when no answer arrived (reset, timeout, DNS). */
   readonly status: number;
   /** The service's own error code (`DRS.M01503`, `APIG.0308`, `SMN.0006`), or a transport code. */
@@ -104,7 +81,6 @@ export class ApiError extends DrsAutoRetryError {
   ) {
     const code = options.code ?? options.apiCode ?? (options.status ? `HTTP_${options.status}` : 'NETWORK');
     super(message, { code, cause: options.cause });
-    this.name = 'ApiError';
     this.status = options.status;
     this.apiCode = options.apiCode;
     this.apiMessage = options.apiMessage;
@@ -155,13 +131,8 @@ export const DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED';
 
 /** The run's time budget (DRS_DEADLINE_MS) is spent: no new request may start. */
 export class DeadlineExceededError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'DeadlineExceededError');
-  }
-
   constructor(message: string, options: DrsErrorOptions = {}) {
     super(message, { code: options.code ?? DEADLINE_EXCEEDED, cause: options.cause });
-    this.name = 'DeadlineExceededError';
   }
 
   /** The budget stopped `operation` (e.g. `DRS batch-retry-task`) before it started. */

@@ -1,5 +1,5 @@
 import type { Report } from '../core/report.js';
-import { DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
+import { DrsAutoRetryError, type DrsErrorOptions } from '../errors.js';
 
 /**
  * The run failed as a whole (authentication, DRS unreachable); `report` holds the details. The
@@ -7,15 +7,10 @@ import { DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../error
  * invocation and its error alarm fires (README, "Alarms").
  */
 export class RunFailedError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'RunFailedError');
-  }
-
   readonly report: Report;
 
   constructor(message: string, options: DrsErrorOptions & { report: Report }) {
     super(message, { code: options.code ?? options.report.error?.code ?? 'RUN_FAILED', cause: options.cause });
-    this.name = 'RunFailedError';
     this.report = options.report;
   }
 

@@ -1,4 +1,4 @@
-import { ApiError, AuthError, DrsAutoRetryError, keepClassName, type DrsErrorOptions } from '../errors.js';
+import { ApiError, AuthError, DrsAutoRetryError, type DrsErrorOptions } from '../errors.js';
 import { clipLine } from './reportParts.js';
 import type { SinkName } from './sink.js';
 
@@ -15,13 +15,8 @@ const MAX_DETAIL = 200;
 
 /** A sink could not even try (e.g. SMN without credentials). */
 export class SinkError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'SinkError');
-  }
-
   constructor(message: string, options: DrsErrorOptions = {}) {
     super(message, { code: options.code ?? 'NOTIFY_FAILED', cause: options.cause });
-    this.name = 'SinkError';
   }
 }
 
