@@ -99,10 +99,6 @@ export const PERMISSION_DENIED = 'PERMISSION_DENIED';
  * retry, no split, no refresh.
  */
 export class PermissionError extends DrsAutoRetryError {
-  static {
-    keepClassName(this, 'PermissionError');
-  }
-
   /** Which call was refused, e.g. `DRS batch-retry-task`. */
   readonly operation: string;
   readonly status: number;
@@ -111,7 +107,6 @@ export class PermissionError extends DrsAutoRetryError {
 
   constructor(message: string, options: DrsErrorOptions & { operation: string; status: number; apiCode?: string }) {
     super(message, { code: options.code ?? PERMISSION_DENIED, cause: options.cause });
-    this.name = 'PermissionError';
     this.operation = options.operation;
     this.status = options.status;
     this.apiCode = options.apiCode;

@@ -8,7 +8,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 /** Every class of the error family, as the faces' bundles hold them. */
 const FAMILY = `
-export { ApiError, AuthError, ConfigError, DeadlineExceededError, DrsAutoRetryError } from './lib/errors.ts';
+export { ApiError, AuthError, ConfigError, DeadlineExceededError, DrsAutoRetryError, PermissionError } from './lib/errors.ts';
 export { RunFailedError } from './lib/engine/runFailedError.ts';
 export { LedgerError } from './lib/ledger/ledgerError.ts';
 export { SinkError } from './lib/notify/failure.ts';
@@ -39,7 +39,7 @@ describe('error names in the minified bundles', () => {
     const family = await bundleFamily(common.plugins as Plugin[]);
 
     // Assess
-    expect(Object.keys(family)).toHaveLength(8);
+    expect(Object.keys(family)).toHaveLength(9);
     for (const [exported, name] of Object.entries(named(family))) expect(name).toBe(exported);
   });
 
