@@ -39,7 +39,7 @@ describe('loadConfig defaults', () => {
       dryRun: false,
       timeoutMs: 10_000,
       reEdit: false,
-      notify: { on: 'problems' },
+      notify: { on: 'changes' },
       ledger: { maxAttempts: 3, backoffBaseMs: 900_000 },
       ignoredAuth: [],
       proxies: {},
@@ -362,7 +362,7 @@ const BAD: BadCase[] = [
   { name: 'webhook secret without URL', env: { ...TOKEN_ENV, NOTIFY_WEBHOOK_SECRET: SECRETS.NOTIFY_WEBHOOK_SECRET }, field: 'NOTIFY_WEBHOOK_SECRET', fix: /set the URL or remove the secret/ },
   { name: 'whsec_ not base64', env: { ...TOKEN_ENV, NOTIFY_WEBHOOK_URL: 'https://h.example.com', NOTIFY_WEBHOOK_SECRET: 'whsec_hush!!not-base64' }, field: 'NOTIFY_WEBHOOK_SECRET', fix: /copy it exactly as issued/ },
   { name: 'bad SMN URN', env: { ...TOKEN_ENV, NOTIFY_SMN_TOPIC_URN: 'urn:smn:eu-de:p1:../x' }, field: 'NOTIFY_SMN_TOPIC_URN', fix: /urn:smn:\{region\}:\{project_id\}:\{topic\}/ },
-  { name: 'bad NOTIFY_ON', env: { ...TOKEN_ENV, NOTIFY_ON: 'sometimes' }, field: 'NOTIFY_ON', fix: /one of always, problems, never/ },
+  { name: 'bad NOTIFY_ON', env: { ...TOKEN_ENV, NOTIFY_ON: 'sometimes' }, field: 'NOTIFY_ON', fix: /one of changes, always, problems, never/ },
 ];
 
 describe('loadConfig rejects bad input', () => {

@@ -27,6 +27,11 @@ describe('NOTIFY_ON', () => {
     ['problems', 'a dry run', dryRun, false],
     ['problems', 'mixed', mixed, true],
     ['problems', 'a run-level error', runFailed, true],
+    // Without a memory (no ledger) `changes` acts as `problems`; test/tellOnce.test.ts has it with one.
+    ['changes', 'all retried', allRetried, false],
+    ['changes', 'a dry run', dryRun, false],
+    ['changes', 'mixed', mixed, true],
+    ['changes', 'a run-level error', runFailed, true],
     ['never', 'mixed', mixed, false],
     ['never', 'a run-level error', runFailed, false],
   ])('%s, for %s: sends = %s', async (on, _name, fixture, expected) => {

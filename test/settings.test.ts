@@ -22,7 +22,7 @@ describe('the settings schema', () => {
     expect(settings).toMatchObject({
       OS_REGION_NAME: 'eu-de', DRS_BATCH_SIZE: 10, DRS_CONCURRENCY: 2, DRS_TIMEOUT_MS: 10_000, DRS_DRY_RUN: false, DRS_DISCOVER: false,
       DRS_RE_EDIT: false, DRS_ALLOW_INSECURE_HTTP: false, DRS_RETRY_STATUSES: ['FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED'],
-      DRS_MAX_ATTEMPTS: 3, DRS_BACKOFF_BASE_MS: 900_000, NOTIFY_ON: 'problems',
+      DRS_MAX_ATTEMPTS: 3, DRS_BACKOFF_BASE_MS: 900_000, NOTIFY_ON: 'changes',
     });
     expect(Object.entries(settings).filter(([, value]) => value !== undefined).map(([name]) => name).sort())
       .toEqual(Object.entries(SETTINGS).filter(([, setting]) => 'default' in setting).map(([name]) => name).sort());

@@ -10,8 +10,11 @@ import { optionError, required, type InvocationMiddleware } from './invocation.j
 /** Time kept back from the platform's timeout for the report, the sinks and the metrics. */
 export const SAFETY_MARGIN_MS = 10_000;
 
-/** How a function sends its notifications: two short attempts per sink fit in the safety margin. */
-export const SINKS_WITHIN_MARGIN = { sinkTimeoutMs: 3_000, sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 } } as const;
+/**
+ * How a function sends its notifications: two short attempts per sink, and NOTIFY_ON=changes'
+ * one read and one write of the ledger, fit in the safety margin.
+ */
+export const SINKS_WITHIN_MARGIN = { sinkTimeoutMs: 3_000, sinkRetry: { maxAttempts: 2, maxDelayMs: 1_000 }, memoryTimeoutMs: 1_000 } as const;
 
 export interface TimeBudgetOptions<TContext extends object> {
   /**

@@ -1,13 +1,14 @@
 import { AUTH_VARIABLES } from '../input/index.js';
 import type { RunConfig } from '../input/index.js';
 import { connectDrs, type Connection } from './connect.js';
-import type { Deadline } from '../core/deadline.js';
+import type { Clock, Deadline } from '../core/deadline.js';
 import type { Report } from '../core/report.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import { openLedger } from '../ledger/index.js';
 import { messageOf } from '../errors.js';
 import { createSinks, sendNotifications } from '../notify/index.js';
 import { runAutoRetry, type RunDependencies, type RunLogger } from '../engine/index.js';
+import { tellOnce } from './tellOnce.js';
 
 export interface RunAndNotifyOptions {
   deadline: Deadline;
@@ -22,6 +23,10 @@ export interface RunAndNotifyOptions {
   retry?: Partial<RetryOptions>;
   /** FunctionGraph: the AK/SK are the agency's; its token is tried once DRS refuses them. */
   agency?: { token?: string };
+  /** The time of day for the engine, the ledger and NOTIFY_ON=changes; only tests move it. */
+  clock?: Clock;
+  /** NOTIFY_ON=changes: the most its ledger read, and its write, may take each. */
+  memoryTimeoutMs?: number;
 }
 
 /**
@@ -37,34 +42,41 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       `${config.ignoredAuth.join(' and ')} also set and ignored: ${AUTH_VARIABLES[config.auth.kind]} ranks higher`);
   }
   let connection: Connection | undefined;
-  const ledger = await openLedger(config.ledger);
-  const report = await runAutoRetry(config, {
-    connect: async () => {
-      connection = await connectDrs(config, {
-        deadline: options.deadline,
-        retry: options.retry,
-        agency: options.agency,
-        onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call'),
-      });
-      return connection;
-    },
-    ledger,
-    deadline: options.deadline,
-    logger,
-    runId: options.runId,
-    onProgress: options.onProgress,
-  }).finally(() =>
-    ledger.close?.().catch((error: unknown) => logger.warn({ error: messageOf(error) }, 'could not close the ledger\'s connections')),
-  );
-  const sinks = createSinks(config.notify, {
-    smn: connection && { authorizer: connection.authorizer, endpoint: config.smnEndpoint, projectId: connection.projectId },
-    timeoutMs: options.sinkTimeoutMs,
-    retry: options.sinkRetry,
-    proxies: config.proxies,
-  });
-  report.notifications = await sendNotifications(report, sinks, config.notify.on);
-  for (const failed of report.notifications.filter((n) => !n.ok)) {
-    logger.warn({ runId: report.runId, notification: failed }, 'a notification sink failed; the report is still complete');
+  const clock = options.clock ?? Date.now;
+  const ledger = await openLedger(config.ledger, { clock });
+  try {
+    const report = await runAutoRetry(config, {
+      connect: async () => {
+        connection = await connectDrs(config, {
+          deadline: options.deadline,
+          retry: options.retry,
+          agency: options.agency,
+          onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call'),
+        });
+        return connection;
+      },
+      ledger,
+      deadline: options.deadline,
+      logger,
+      runId: options.runId,
+      onProgress: options.onProgress,
+      clock,
+    });
+    const sinks = createSinks(config.notify, {
+      smn: connection && { authorizer: connection.authorizer, endpoint: config.smnEndpoint, projectId: connection.projectId },
+      timeoutMs: options.sinkTimeoutMs,
+      retry: options.sinkRetry,
+      proxies: config.proxies,
+    });
+    // NOTIFY_ON=changes reads and writes the ledger, so it stays open until the sinks are done.
+    report.notifications = config.notify.on === 'changes'
+      ? await tellOnce(report, sinks, { ledger, clock, logger, memoryTimeoutMs: options.memoryTimeoutMs })
+      : await sendNotifications(report, sinks, config.notify.on);
+    for (const failed of report.notifications.filter((n) => !n.ok)) {
+      logger.warn({ runId: report.runId, notification: failed }, 'a notification sink failed; the report is still complete');
+    }
+    return report;
+  } finally {
+    await ledger.close?.().catch((error: unknown) => logger.warn({ error: messageOf(error) }, 'could not close the ledger\'s connections'));
   }
-  return report;
 }

@@ -21,6 +21,7 @@
  * so in an info line; this module is not involved.
  */
 import { SUCCESSFUL_OUTCOMES, type Outcome } from './outcomes.js';
+import type { ReportNotice } from './report.js';
 
 /** At most one reminder a day for a problem that stays open. */
 export const REMINDER_INTERVAL_MS = 24 * 3_600_000;
@@ -169,4 +170,11 @@ export function toldAfter(told: readonly ToldRecord[], plan: NotificationPlan, d
   const next = new Map(told.filter((record) => !dropped.has(toldKey(record))).map((record) => [toldKey(record), record]));
   if (delivered && plan.send) for (const record of plan.toldOnDelivery) next.set(toldKey(record), record);
   return [...next.values()];
+}
+
+/** What the report sent with this plan says of itself (`report.notice`); undefined when nothing is sent. */
+export function noticeOf(plan: NotificationPlan): ReportNotice | undefined {
+  if (!plan.send || !(plan.reason === 'new-problem' || plan.reason === 'reminder' || plan.reason === 'run-error')) return undefined;
+  const ids = (problems: readonly NotifyProblem[]) => [...new Set(problems.map((problem) => problem.jobId))];
+  return { reason: plan.reason, newJobIds: ids(plan.fresh), reminderJobIds: ids(plan.reminders) };
 }

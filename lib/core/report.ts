@@ -45,6 +45,8 @@ export interface Report {
    * `jobs` then holds only the jobs that need a look, maybe not all; the log has every job.
    */
   truncated?: ReportTruncation;
+  /** Only in what a sink is sent under NOTIFY_ON=changes: why this sink gets this report. */
+  notice?: ReportNotice;
 }
 
 /** How a returned report was trimmed. */
@@ -52,6 +54,20 @@ export interface ReportTruncation {
   /** Jobs left out of `jobs`; the summary still counts them. */
   jobsOmitted: number;
   reason: string;
+}
+
+/**
+ * Why a sink is sent the report under NOTIFY_ON=changes (README "Notifications"), so a receiver
+ * can tell news from the daily reminder. The report a run returns never carries it: each sink
+ * remembers for itself, so two sinks may be told for different reasons.
+ */
+export interface ReportNotice {
+  /** `new-problem`: a problem this sink was not told of, or that changed; `reminder`: the daily digest of open problems; `run-error`: the run failed as a whole. */
+  reason: 'new-problem' | 'reminder' | 'run-error';
+  /** Jobs whose problem is new to this sink (or changed: another outcome or cause). */
+  newJobIds: string[];
+  /** Jobs whose problem this sink was told of before and that are still open, when the daily reminder is due. */
+  reminderJobIds: string[];
 }
 
 /** Why the run as a whole failed: a stable code and a message that says what to do. */

@@ -1,11 +1,16 @@
 import type { JobOutcome } from '../core/outcomes.js';
 import type { Report, RunError } from '../core/report.js';
 import { MAX_ERROR_MESSAGE, clipLine, countsOf, jobsNeedingALook, largestFitting, moreJobs, reportTitle, runFacts } from './reportParts.js';
+import { isNewProblem, newFirst, noticeLine } from './notice.js';
 
 /** What a chat message (Slack, Teams) shows, in this order; each sink gives it its own markup. */
 export interface ChatParts {
   /** The outcome at a glance, unclipped. */
   title: string;
+  /** NOTIFY_ON=changes: what is news in this message (new problems, the daily reminder). */
+  notice?: string;
+  /** True for a job whose problem is new to this sink: its line is marked. */
+  isNew(job: JobOutcome): boolean;
   /** The run's failure, clipped so the fixed part of a message always fits. */
   error?: RunError;
   /** `Requested`, then each outcome that occurred; empty when no job was requested. */
@@ -29,9 +34,12 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * "… and N more jobs" for the rest: `build` is called with fewer jobs until the message fits.
  */
 export function renderChat<M>(report: Report, build: (parts: ChatParts) => M, fits: (message: M) => boolean): M {
-  const jobs = jobsNeedingALook(report);
+  const jobs = newFirst(report, jobsNeedingALook(report));
+  const notice = noticeLine(report, jobs.length);
   const parts = (shown: number): ChatParts => ({
     title: reportTitle(report),
+    ...(notice !== undefined ? { notice: clipLine(notice, 300) } : {}),
+    isNew: (job) => isNewProblem(report, job),
     ...(report.error ? { error: { code: clipLine(report.error.code, 100), message: clipLine(report.error.message, MAX_ERROR_MESSAGE) } } : {}),
     counts: report.summary.requested > 0 ? countsOf(report).map(([label, count]) => [capitalised(label), count]) : [],
     jobs: jobs.slice(0, shown),

@@ -36,12 +36,17 @@ export function createSinks(options: NotifyOptions, deps: SinkDependencies = {})
   return sinks;
 }
 
-/** NOTIFY_ON: `problems` lets through a report with any outcome beyond retried/skipped/would_retry, or an error. */
+/**
+ * NOTIFY_ON: `problems` lets through a report with any outcome beyond retried/skipped/would_retry,
+ * or an error. So does `changes` here: this is what it does without a memory (the composition
+ * root remembers what was told, when there is a ledger to keep it in).
+ */
 export function shouldNotify(report: Report, on: NotifyOptions['on']): boolean {
-  return on === 'always' || (on === 'problems' && hasProblems(report));
+  return on === 'always' || ((on === 'problems' || on === 'changes') && hasProblems(report));
 }
 
-async function deliver(sink: Sink, report: Report): Promise<NotificationResult> {
+/** Sends the report to one sink; never throws: a failure is the result's `error`. */
+export async function deliverReport(sink: Sink, report: Report): Promise<NotificationResult> {
   try {
     await sink.send(report);
     return { sink: sink.name, ok: true };
@@ -69,5 +74,5 @@ export async function sendNotifications(
     wanted = on !== 'never';
   }
   if (!wanted) return [];
-  return Promise.all(sinks.map((sink) => deliver(sink, report)));
+  return Promise.all(sinks.map((sink) => deliverReport(sink, report)));
 }

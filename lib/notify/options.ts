@@ -5,6 +5,6 @@ export interface NotifyOptions {
   slackWebhookUrl?: string;
   teamsWebhookUrl?: string;
   smnTopicUrn?: string;
-  /** NOTIFY_ON: when the sinks are told. */
-  on: 'always' | 'problems' | 'never';
+  /** NOTIFY_ON: when the sinks are told; `changes` needs a ledger's memory (lib/app/tellOnce.ts). */
+  on: 'changes' | 'always' | 'problems' | 'never';
 }

@@ -2,6 +2,7 @@ import { OUTCOMES, SUCCESSFUL_OUTCOMES, type JobOutcome, type Outcome } from '..
 import { clip } from '../core/clip.js';
 import type { Report } from '../core/report.js';
 import { headline, jobsNeedingALook, moreJobsLine, typeLabel } from './reportText.js';
+import { noticeTag } from './notice.js';
 
 /** The pieces every chat rendering shows, so Slack, Teams and SMN say the same thing. */
 
@@ -19,9 +20,12 @@ const MAX_JOB_DETAIL = 300;
 /** Caps the run-level error message, so the fixed part of a message always fits its limit. */
 export const MAX_ERROR_MESSAGE = 1_000;
 
-/** `DRS auto-retry: 12 retried, 2 need attention`, with `(dry run)` when it was one. */
+/**
+ * `DRS auto-retry: 12 retried, 2 need attention`, with `(dry run)` when it was one, and under
+ * NOTIFY_ON=changes `(2 new)` or `(daily reminder)`.
+ */
 export function reportTitle(report: Report): string {
-  return `DRS auto-retry${report.dryRun ? ' (dry run)' : ''}: ${headline(report)}`;
+  return `DRS auto-retry${noticeTag(report)}${report.dryRun ? ' (dry run)' : ''}: ${headline(report)}`;
 }
 
 /** `needs_attention` → `needs attention`. */

@@ -1,6 +1,7 @@
 import type { JobOutcome, Outcome } from '../core/outcomes.js';
 import { OUTCOMES, SUCCESSFUL_OUTCOMES } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
+import { newFirst, newJobsLine, noticeLine, noticeTag } from './notice.js';
 
 /**
  * Which jobs the text report lists (README "Reading the text report"): `problems` only the jobs
@@ -37,10 +38,12 @@ interface Section {
 export function renderReportText(report: Report, options: TextReportOptions = {}): string {
   const maxJobs = options.maxJobs ?? 200;
   const lines: string[] = [];
-  lines.push(`DRS auto-retry ${report.dryRun ? '(dry run) ' : ''}— ${headline(report)}`);
+  lines.push(`DRS auto-retry${noticeTag(report)} ${report.dryRun ? '(dry run) ' : ''}— ${headline(report)}`);
   lines.push(`run ${report.runId} · ${report.trigger} · region ${report.region} · project ${report.projectId}`);
   lines.push(`started ${report.startedAt} · ${report.durationMs} ms`);
   for (const warning of report.warnings ?? []) lines.push('', `WARNING: ${warning}`);
+  const notice = noticeLine(report, jobsNeedingALook(report).length);
+  if (notice !== undefined) lines.push('', `${notice}.`, ...[newJobsLine(report)].filter((line) => line !== undefined));
   const deferredByError = report.jobs.filter((job) => isDeferredByRunError(report, job)).length;
   if (report.error) {
     lines.push('', `RUN FAILED (${report.error.code}): ${oneLine(report.error.message, Number.POSITIVE_INFINITY)}`);
@@ -119,7 +122,7 @@ export function jobsNeedingALook(report: Report): JobOutcome[] {
 }
 
 function sectionsOf(report: Report, show: ShowJobs): Section[] {
-  const attention = jobsNeedingALook(report).filter((job) => !isDeferredByRunError(report, job));
+  const attention = newFirst(report, jobsNeedingALook(report).filter((job) => !isDeferredByRunError(report, job)));
   const sections: Section[] = [{ title: 'Need a look', jobs: attention }];
   if (show !== 'problems') {
     sections.push({ title: 'Retried', jobs: report.jobs.filter((job) => job.outcome === 'retried') });

@@ -34,9 +34,9 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
 const section = (text: string): SectionBlock => ({ type: 'section', text: mrkdwn(text) });
 
-function jobLine(job: JobOutcome): string {
+function jobLine(job: JobOutcome, isNew: boolean): string {
   const detail = jobDetail(job);
-  return `• \`${escape(job.jobId)}\` *${outcomeLabel(job.outcome)}*${detail ? ` · ${escape(detail)}` : ''}`;
+  return `• ${isNew ? ':new: ' : ''}\`${escape(job.jobId)}\` *${outcomeLabel(job.outcome)}*${detail ? ` · ${escape(detail)}` : ''}`;
 }
 
 /** Lines joined into as few texts as possible, each at most `max` characters. */
@@ -56,6 +56,7 @@ function packLines(lines: readonly string[], max: number): string[] {
 
 function build(parts: ChatParts): SlackMessage {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: clipLine(parts.title, SLACK_LIMITS.headerChars) } }];
+  if (parts.notice) blocks.push(section(`*${escape(parts.notice)}*`));
   if (parts.error) blocks.push(section(`:x: *Run failed* \`${escape(parts.error.code)}\`: ${escape(parts.error.message)}`));
   blocks.push(
     parts.counts.length > 0
@@ -64,7 +65,7 @@ function build(parts: ChatParts): SlackMessage {
   );
   if (parts.needingALook > 0) {
     blocks.push(section(`*Jobs that need a look (${parts.needingALook})*`));
-    for (const text of packLines(parts.jobs.map(jobLine), SLACK_LIMITS.sectionChars)) blocks.push(section(text));
+    for (const text of packLines(parts.jobs.map((job) => jobLine(job, parts.isNew(job))), SLACK_LIMITS.sectionChars)) blocks.push(section(text));
     if (parts.more) blocks.push(section(`_${parts.more}_`));
   }
   const facts = parts.facts.map(([label, value]) => `${label} *${escape(value)}*`);

@@ -56,7 +56,7 @@ const SMN_ADVICE: EndpointAdvice = {
   service: 'SMN',
   setting: 'SMN_ENDPOINT',
   example: 'https://smn.eu-de.otc.t-systems.com',
-  throttled: 'SMN is throttling: notify less often (NOTIFY_ON=problems)',
+  throttled: 'SMN is throttling: notify less often (NOTIFY_ON=changes, with a ledger)',
   refused: 'The credentials were refused: check that they may publish to the topic (smn:topic:publish)',
 };
 

@@ -45,13 +45,14 @@ const text = (value: string, extra: Omit<Extract<CardElement, { type: 'TextBlock
   ...extra,
 });
 
-function jobLine(job: JobOutcome): CardElement {
+function jobLine(job: JobOutcome, isNew: boolean): CardElement {
   const detail = jobDetail(job);
-  return text(`**${job.jobId}** · ${outcomeLabel(job.outcome)}${detail ? ` · ${detail}` : ''}`, { spacing: 'None' });
+  return text(`${isNew ? '🆕 ' : ''}**${job.jobId}** · ${outcomeLabel(job.outcome)}${detail ? ` · ${detail}` : ''}`, { spacing: 'None' });
 }
 
 function build(parts: ChatParts): TeamsMessage {
   const body: CardElement[] = [text(parts.title, { size: 'Large', weight: 'Bolder' })];
+  if (parts.notice) body.push(text(parts.notice, { weight: 'Bolder' }));
   if (parts.error) body.push(text(`Run failed (${parts.error.code}): ${parts.error.message}`, { color: 'Attention' }));
   body.push(
     parts.counts.length > 0
@@ -60,7 +61,7 @@ function build(parts: ChatParts): TeamsMessage {
   );
   if (parts.needingALook > 0) {
     body.push(text(`Jobs that need a look (${parts.needingALook})`, { weight: 'Bolder', spacing: 'Medium' }));
-    body.push(...parts.jobs.map(jobLine));
+    body.push(...parts.jobs.map((job) => jobLine(job, parts.isNew(job))));
     if (parts.more) body.push(text(`_${parts.more}_`, { isSubtle: true }));
   }
   const facts = parts.facts.map(([label, value]) => `${label} ${value}`);

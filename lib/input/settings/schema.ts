@@ -132,13 +132,13 @@ export const SETTINGS = {
   DRS_LEDGER_TABLE: {
     ...shaped(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name', 'use 3 to 255 letters, digits, "_", "-" or "."'),
     table: 'ledger', faces: CLI_AND_LAMBDA, shownDefault: 'unset: an in-memory ledger, i.e. stateless between runs',
-    doc: 'DynamoDB table for budgets and the lease (partition key `pk`, TTL on `expiresAt`, on-demand). `serverless.yml` creates '
+    doc: 'DynamoDB table for budgets, the lease and what the sinks were told (partition key `pk`, TTL on `expiresAt`, on-demand). `serverless.yml` creates '
       + '`drs-auto-retry-ledger-<stage>` and grants item access to it only',
   },
   DRS_LEDGER_ENDPOINT: { ...url('origin'), doc: 'a local DynamoDB (development, tests)', shownDefault: 'AWS', table: 'ledger', faces: CLI_AND_LAMBDA },
   DRS_LEDGER_URL: {
     ...postgresUrl(), secret: true, table: 'ledger', faces: ALL,
-    doc: 'a PostgreSQL database for budgets and the lease: `postgres://user:password@host:5432/database` (PostgreSQL 13+, e.g. OTC RDS '
+    doc: 'a PostgreSQL database for budgets, the lease and what the sinks were told: `postgres://user:password@host:5432/database` (PostgreSQL 13+, e.g. OTC RDS '
       + 'for PostgreSQL); see [Retry ledger on PostgreSQL](#retry-ledger-on-postgresql). Setting it together with `DRS_LEDGER_TABLE` '
       + 'is a configuration error (exit 2)',
   },
@@ -171,9 +171,11 @@ export const SETTINGS = {
     doc: 'Open Telekom Cloud SMN topic (`urn:smn:{region}:{project_id}:{topic}`), published with the same credentials as DRS, at `SMN_ENDPOINT`',
   },
   NOTIFY_ON: {
-    ...oneOf(['always', 'problems', 'never'], 'problems'), table: 'notify', faces: ALL,
-    doc: 'which reports the sinks get: `problems`, those with an outcome other than `retried`, `skipped`, `would_retry`, or with `error`; '
-      + '`always`; `never`',
+    ...oneOf(['changes', 'always', 'problems', 'never'], 'changes'), table: 'notify', faces: ALL,
+    doc: 'which reports the sinks get: `changes`, like `problems`, but a problem already sent is not sent again while it stays the same '
+      + '(the same job, outcome and cause), a new or changed problem or a run `error` is sent at once, and open problems are repeated '
+      + 'at most once a day (it needs the ledger\'s memory; without a ledger it acts as `problems`); `problems`, those with an outcome '
+      + 'other than `retried`, `skipped`, `would_retry`, or with `error`; `always`; `never`',
   },
 } as const satisfies Record<string, Setting>;
 
