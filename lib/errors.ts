@@ -67,6 +67,12 @@ export class ApiError extends DrsAutoRetryError {
   readonly operation: string;
   /** How many attempts were made before giving up. */
   readonly attempts: number;
+  /**
+   * A JSON 2xx answer that carries a top-level `error_code` (DRS's abnormal result,
+   * abnormal_request_results.rst; error_code.rst gives DRS.M01504 with 202): DRS's verdict on the
+   * request as a whole, to be handed to each of its jobs.
+   */
+  readonly inSuccessStatus: boolean;
 
   constructor(
     message: string,
@@ -77,6 +83,7 @@ export class ApiError extends DrsAutoRetryError {
       apiMessage?: string;
       results?: TaskItem[];
       attempts?: number;
+      inSuccessStatus?: boolean;
     },
   ) {
     const code = options.code ?? options.apiCode ?? (options.status ? `HTTP_${options.status}` : 'NETWORK');
@@ -87,6 +94,7 @@ export class ApiError extends DrsAutoRetryError {
     this.results = options.results;
     this.operation = options.operation;
     this.attempts = options.attempts ?? 1;
+    this.inSuccessStatus = options.inSuccessStatus === true && options.apiCode !== undefined;
   }
 }
 

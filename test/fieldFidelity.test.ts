@@ -120,3 +120,63 @@ describe('a missing permission fails the run as a whole', () => {
     expect(emulator.log.byRoute('batch-detail').map((entry) => entry.status)).toEqual([403, 200]);
   });
 });
+
+describe('a 2xx answer with a top-level error_code is no success', () => {
+  it('hands 202 DRS.M01504 on batch-retry-task to each job of the batch: deferred, with DRS\'s code and message', async () => {
+    // Prepare
+    emulator.faults.add({ route: 'batch-retry', kind: 'error-in-2xx' });
+
+    // Act
+    const { code, report } = await runCli(['--job', demo('fullTransferFailed'), '--job', demo('increTransferFailed')]);
+
+    // Assess
+    expect(code).toBe(1);
+    for (const key of ['fullTransferFailed', 'increTransferFailed']) {
+      expect(report.jobs.find((job) => job.jobId === demo(key))).toMatchObject({
+        outcome: 'deferred',
+        errorCode: 'DRS.M01504',
+        errorMessage: expect.stringMatching(/^Another operation is being performed/),
+        reason: expect.stringMatching(/busy/),
+      });
+    }
+    expect(emulator.log.retryBatches()).toHaveLength(1);
+  });
+
+  it('hands another code as it means: DRS.M05066 on batch-retry-task is a retry_failed with that code', async () => {
+    // Prepare
+    emulator.faults.add({ route: 'batch-retry', kind: 'error-in-2xx', errorCode: 'DRS.M05066' });
+
+    // Act
+    const { report } = await runCli(['--job', demo('fullTransferFailed')]);
+
+    // Assess
+    expect(report.jobs[0]).toMatchObject({ outcome: 'retry_failed', errorCode: 'DRS.M05066', errorMessage: 'Failed to create instance!' });
+  });
+
+  it('keeps DRS\'s code on the jobs of a status read answered 202 DRS.M01504', async () => {
+    // Prepare: the first of two pages of status reads comes back busy
+    const ids = failedTasks(150);
+    emulator.faults.add({ route: 'batch-detail', kind: 'error-in-2xx' });
+
+    // Act
+    const { report } = await runCli([...jobArgs(ids), '--concurrency', '1']);
+
+    // Assess: 100 jobs deferred with the code, the other 50 retried
+    const deferred = report.jobs.filter((job) => job.outcome === 'deferred');
+    expect(deferred).toHaveLength(100);
+    for (const job of deferred) expect(job).toMatchObject({ errorCode: 'DRS.M01504', reason: expect.stringMatching(/^status could not be read: DRS batch-detail failed: HTTP 202 DRS\.M01504/) });
+    expect(report.summary.retried).toBe(50);
+  });
+
+  it('reports a task list answered 202 DRS.M01504 as the run\'s error, with DRS\'s code', async () => {
+    // Prepare
+    emulator.faults.add({ route: 'list', kind: 'error-in-2xx' });
+
+    // Act
+    const { code, report } = await runCli(['--discover', '--dry-run']);
+
+    // Assess
+    expect(code).toBe(3);
+    expect(report.error).toMatchObject({ code: 'DRS.M01504', message: expect.stringMatching(/^DRS list \w+ tasks failed: HTTP 202 DRS\.M01504/) });
+  });
+});

@@ -2,7 +2,7 @@ import type { CauseRules } from '../core/causeRuleSet.js';
 import type { JobOutcome, ObservedTask, TaskLabel } from '../core/outcomes.js';
 import { planRetries, type PlannedJob } from '../core/plan.js';
 import type { RunError } from '../core/report.js';
-import { toRunError } from '../errors.js';
+import { ApiError, toRunError } from '../errors.js';
 import type { LedgerSession } from './ledgerSession.js';
 import type { BatchRead, DrsPort, TaskDetail } from './ports.js';
 import { retryBatch } from './retryBatch.js';
@@ -118,10 +118,7 @@ export class RetryPipeline {
         isDualActiveParent: this.options.parents.has(task.id) || (task.multiWrite && task.parentId === undefined),
       });
     }
-    const unread = new Map<string, string>();
-    for (const failure of page.failures) {
-      for (const id of failure.ids) unread.set(id, `status could not be read: ${failure.error.message}`);
-    }
+    const { unread, unreadCodes } = unreadIds(page.failures);
     this.read += page.items.length;
     this.readSettled += page.items.length + unread.size;
     const plan = planRetries({
@@ -135,7 +132,7 @@ export class RetryPipeline {
       causeRules: this.options.causeRules,
     });
     // A cause that needs a person is settled here, by the plan: it never reaches the budget gate.
-    this.outcomes.push(...plan.settled);
+    this.outcomes.push(...plan.settled.map((outcome) => ({ ...outcome, ...unreadCodes.get(outcome.jobId) })));
     await this.options.session.load(observed);
     const planned = plan.chunks.flat();
     const gated = await this.options.session.gate(planned);
@@ -169,6 +166,25 @@ export class RetryPipeline {
     // Recorded per batch, while other requests are in flight, rather than after the last one.
     await this.options.session.recordBatch(batch, result.outcomes);
   }
+}
+
+/**
+ * The ids a page has no status for, with why; and DRS's own code for those whose read it answered
+ * with an error inside a 2xx (say 202 DRS.M01504), kept on each job.
+ */
+function unreadIds(failures: BatchRead<TaskDetail>['failures']) {
+  const unread = new Map<string, string>();
+  const unreadCodes = new Map<string, Pick<JobOutcome, 'errorCode' | 'errorMessage'>>();
+  for (const { ids, error } of failures) {
+    const code = error instanceof ApiError && error.inSuccessStatus
+      ? { errorCode: error.apiCode, ...(error.apiMessage ? { errorMessage: error.apiMessage } : {}) }
+      : undefined;
+    for (const id of ids) {
+      unread.set(id, `status could not be read: ${error.message}`);
+      if (code) unreadCodes.set(id, code);
+    }
+  }
+  return { unread, unreadCodes };
 }
 
 /** The outcomes with the failure fields (failureReason, cause) of the planned job each belongs to. */

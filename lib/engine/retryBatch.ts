@@ -47,6 +47,12 @@ async function handleChunkFailure(
     return defer(chunk, `not sent: ${error.message}`);
   }
   if (error instanceof DeadlineExceededError) return defer(chunk, 'not sent: the time budget (DRS_DEADLINE_MS) ran out');
+  if (error instanceof ApiError && error.inSuccessStatus) {
+    // DRS's verdict on the whole request (say 202 DRS.M01504, busy): each job gets it, with its
+    // code, as if DRS had said it per item.
+    const answer = { status: 'failed', errorCode: error.apiCode, errorMessage: error.apiMessage };
+    return chunk.map((job) => outcomeOfRetryAnswer(job, { id: job.jobId, ...answer }));
+  }
   if (error instanceof ApiError && isDefiniteRejection(error)) {
     // A whole-request 400 without per-item results: split the chunk so one bad id cannot
     // sink the rest. A single job rejected this way has really failed.

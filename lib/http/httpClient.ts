@@ -1,6 +1,6 @@
 import { NO_DEADLINE, sleep, type Deadline, type Sleep } from '../core/deadline.js';
 import { ApiError, AuthError, DEADLINE_EXCEEDED, DeadlineExceededError, PermissionError } from '../errors.js';
-import { parseOtcErrorBody } from './otcErrorBody.js';
+import { parseOtcErrorBody, topLevelErrorCode } from './otcErrorBody.js';
 import { classifyFailure, type FailureKind } from '../core/failureKind.js';
 import { DEFAULT_RETRY_OPTIONS, backoffDelayMs, isTransient, parseRetryAfterMs, type RetryOptions } from './retryPolicy.js';
 import type { AdaptiveRateLimiter } from './rateLimiter.js';
@@ -147,7 +147,9 @@ export class HttpClient {
       const sentAuth = await this.authorize(request, body);
       const result = await this.send(request, body, sentAuth);
       const error = parseOtcErrorBody(result.data);
-      const accepted = result.status >= 200 && result.status < 300 && (result.parsed || request.expectJson === false);
+      // A JSON 2xx with a top-level error_code is DRS's abnormal result, not a success.
+      const accepted = result.status >= 200 && result.status < 300
+        && (request.expectJson === false || (result.parsed && topLevelErrorCode(result.data) === undefined));
       const kind = accepted ? undefined : classifyFailure(result.status, error.code, result.parsed, result.transportCode);
       const retryAfter = parseRetryAfterMs(result.headers['retry-after']);
       limiter?.record(kind === 'throttled' ? 'throttled' : result.status > 0 ? 'accepted' : 'none', retryAfter);
@@ -252,6 +254,7 @@ export class HttpClient {
       apiMessage: body.message,
       results: body.results,
       attempts,
+      inSuccessStatus: result.status >= 200 && result.status < 300 && result.parsed,
     };
     if (kind === 'forbidden') return new PermissionError(message, { operation, status: result.status, apiCode: options.apiCode });
     return kind === 'unauthorized'

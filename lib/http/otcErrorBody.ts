@@ -34,6 +34,15 @@ export function parseOtcErrorBody(body: unknown): OtcErrorBody {
   return parsed;
 }
 
+/**
+ * The top-level `error_code` of an answer, if it has one. DRS may send it with a 2xx (e.g. 202
+ * DRS.M01504, error_code.rst), which is then no success. Only `error_code` counts here: SMN's
+ * and IAM's success bodies carry other fields, and a webhook may answer anything.
+ */
+export function topLevelErrorCode(body: unknown): string | undefined {
+  return isObject(body) ? text(body.error_code) : undefined;
+}
+
 /** Per-item results of batch-status, batch-detail or batch-retry-task, in one typed shape. */
 export function parseItemResults(items: unknown[]): TaskItem[] {
   const results: TaskItem[] = [];
