@@ -180,3 +180,36 @@ describe('a 2xx answer with a top-level error_code is no success', () => {
     expect(report.error).toMatchObject({ code: 'DRS.M01504', message: expect.stringMatching(/^DRS list \w+ tasks failed: HTTP 202 DRS\.M01504/) });
   });
 });
+
+describe('ids that batch-detail leaves out', () => {
+  const GONE = 'c0ffee00-dead-4bad-8bad-00000000jb101';
+
+  it('ends a left-out id not_found when the project\'s full listing lacks it too, and defers one the listing still has', async () => {
+    // Prepare: one id of no task, one task DRS lists but does not report
+    emulator.leaveOutOfDetail([GONE, demo('healthyIncre')]);
+
+    // Act
+    const { report } = await runCli(['--discover', '--dry-run', '--job', GONE, '--job', demo('healthyIncre')]);
+
+    // Assess
+    expect(report.jobs.find((job) => job.jobId === GONE)).toMatchObject({ outcome: 'not_found', reason: expect.stringMatching(/task list \(every scenario and engine type\) does not hold it/) });
+    expect(report.jobs.find((job) => job.jobId === demo('healthyIncre'))).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/did not report/) });
+    expect(report.summary).toMatchObject({ not_found: 1, deferred: 1 });
+  });
+
+  it('without discovery leaves it deferred and says how to get a verdict, asking only the one page the chunk holds', async () => {
+    // Prepare: a full page of 100 ids, one of which DRS does not report
+    const ids = [...failedTasks(99), GONE];
+    emulator.leaveOutOfDetail([GONE]);
+
+    // Act
+    const { report } = await runCli([...jobArgs(ids), '--dry-run']);
+
+    // Assess
+    expect(report.jobs.find((job) => job.jobId === GONE)).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/with DRS_DISCOVER=true a run also lists the project's tasks/) });
+    expect(report.summary).toMatchObject({ would_retry: 99, deferred: 1 });
+    const pages = emulator.log.byRoute('batch-detail').map((entry) => entry.body as { page_req: { cur_page: number } });
+    expect(pages.map((body) => body.page_req.cur_page)).toEqual([1]);
+    expect(emulator.log.byRoute('batch-detail').every((entry) => entry.status === 200)).toBe(true);
+  });
+});

@@ -61,7 +61,7 @@ export class DrsClient {
   constructor(private readonly options: DrsClientOptions) {
     this.limit = pLimit(options.concurrency);
     this.base = `${options.endpoint.replace(/\/+$/, '')}/v3/${encodeURIComponent(options.projectId)}`;
-    this.perPage = Math.min(MAX_PER_PAGE, options.perPage ?? MAX_PER_PAGE);
+    this.perPage = Math.max(1, Math.min(MAX_PER_PAGE, options.perPage ?? MAX_PER_PAGE));
   }
 
   /**
@@ -174,37 +174,29 @@ export class DrsClient {
     return { items: parts.flatMap((p) => p.items), failures: parts.flatMap((p) => p.failures) };
   }
 
+  /**
+   * One chunk is one page: it holds at most `per_page` ids, so page 1 covers it. No page past it
+   * is asked for, since DRS answers a page beyond ids / per_page with DRS.M00211, which would fail
+   * the whole chunk. Ids the answer leaves out are reported as `unreported`.
+   */
   private async readChunk(chunk: string[]): Promise<BatchRead<TaskDetail>> {
     const wanted = new Set(chunk);
     const seen = new Map<string, TaskDetail>();
     // page_req is always sent: DRS's default page is 5 items, and ids beyond it would vanish.
-    for (let page = 1; seen.size < wanted.size; page++) {
-      const body: BatchQueryRequest = { jobs: chunk, page_req: { cur_page: page, per_page: this.perPage } };
-      const data = await this.post<BatchQueryResponse<QueryJobResp>>(BATCH_DETAIL, BATCH_DETAIL, `/jobs/${BATCH_DETAIL}`, body);
-      const results = Array.isArray(data?.results) ? data.results : [];
-      for (const item of results) {
-        const id = str(item.id);
-        if (id !== undefined && wanted.has(id) && !seen.has(id)) seen.set(id, toTaskDetail(item));
-      }
-      if (results.length < this.perPage) break;
+    const body: BatchQueryRequest = { jobs: chunk, page_req: { cur_page: 1, per_page: this.perPage } };
+    const data = await this.post<BatchQueryResponse<QueryJobResp>>(BATCH_DETAIL, BATCH_DETAIL, `/jobs/${BATCH_DETAIL}`, body);
+    for (const item of Array.isArray(data?.results) ? data.results : []) {
+      const id = str(item.id);
+      if (id !== undefined && wanted.has(id) && !seen.has(id)) seen.set(id, toTaskDetail(item));
     }
     const items = chunk.flatMap((id) => {
       const item = seen.get(id);
       return item ? [item] : [];
     });
     const missing = chunk.filter((id) => !seen.has(id));
-    const failures =
-      missing.length === 0
-        ? []
-        : [
-            {
-              ids: missing,
-              error: new DrsAutoRetryError(`DRS ${BATCH_DETAIL} did not report ${missing.length} of the ids asked for`, {
-                code: 'DRS_INCOMPLETE_ANSWER',
-              }),
-            },
-          ];
-    return { items, failures };
+    if (missing.length === 0) return { items, failures: [] };
+    const error = new DrsAutoRetryError(`DRS ${BATCH_DETAIL} did not report ${missing.length} of the ids asked for`, { code: 'DRS_INCOMPLETE_ANSWER' });
+    return { items, failures: [{ ids: missing, error, unreported: true }] };
   }
 }
 

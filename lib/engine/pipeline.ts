@@ -17,6 +17,11 @@ export interface PipelineOptions {
   parents: ReadonlySet<string>;
   /** The list's failure text (`error_msg`) of each task discovery found; batch-detail's `failed_reason` wins. */
   listedFailureTexts?: ReadonlyMap<string, string>;
+  /**
+   * Every task of the project, when this run listed them all (DRS_DISCOVER). An id batch-detail
+   * leaves out and this lacks too is gone: `not_found`. Without it, such an id is `deferred`.
+   */
+  listed?: ReadonlySet<string>;
   /** The failure-cause rules; absent = the defaults. */
   causeRules?: CauseRules;
   session: LedgerSession;
@@ -118,9 +123,10 @@ export class RetryPipeline {
         isDualActiveParent: this.options.parents.has(task.id) || (task.multiWrite && task.parentId === undefined),
       });
     }
-    const { unread, unreadCodes } = unreadIds(page.failures);
+    const { unread, unreadCodes, gone } = unreadIds(page.failures, this.options.listed);
+    this.outcomes.push(...gone);
     this.read += page.items.length;
-    this.readSettled += page.items.length + unread.size;
+    this.readSettled += page.items.length + unread.size + gone.length;
     const plan = planRetries({
       jobIds: [...observed.keys(), ...unread.keys()],
       observed,
@@ -168,23 +174,35 @@ export class RetryPipeline {
   }
 }
 
+/** An id batch-detail leaves out while the project's full listing lacks it too. */
+const GONE = 'DRS does not report this task, and the project\'s task list (every scenario and engine type) does not hold it: deleted, or not a task of this project';
+/** Why a left-out id stays deferred without a listing, and how to get a verdict. */
+const UNREPORTED_HINT = '; with DRS_DISCOVER=true a run also lists the project\'s tasks and ends a task that is gone as not_found';
+
 /**
- * The ids a page has no status for, with why; and DRS's own code for those whose read it answered
- * with an error inside a 2xx (say 202 DRS.M01504), kept on each job.
+ * The ids a page has no status for. Those DRS left out while the project's full listing lacks
+ * them too are gone (`not_found`); the rest are unread, with why, and with DRS's own code when it
+ * answered the read with an error inside a 2xx (say 202 DRS.M01504).
  */
-function unreadIds(failures: BatchRead<TaskDetail>['failures']) {
+function unreadIds(failures: BatchRead<TaskDetail>['failures'], listed: ReadonlySet<string> | undefined) {
   const unread = new Map<string, string>();
   const unreadCodes = new Map<string, Pick<JobOutcome, 'errorCode' | 'errorMessage'>>();
-  for (const { ids, error } of failures) {
+  const gone: JobOutcome[] = [];
+  for (const { ids, error, unreported } of failures) {
     const code = error instanceof ApiError && error.inSuccessStatus
       ? { errorCode: error.apiCode, ...(error.apiMessage ? { errorMessage: error.apiMessage } : {}) }
       : undefined;
+    const hint = unreported && listed === undefined ? UNREPORTED_HINT : '';
     for (const id of ids) {
-      unread.set(id, `status could not be read: ${error.message}`);
+      if (unreported && listed !== undefined && !listed.has(id)) {
+        gone.push({ jobId: id, outcome: 'not_found', reason: GONE });
+        continue;
+      }
+      unread.set(id, `status could not be read: ${error.message}${hint}`);
       if (code) unreadCodes.set(id, code);
     }
   }
-  return { unread, unreadCodes };
+  return { unread, unreadCodes, gone };
 }
 
 /** The outcomes with the failure fields (failureReason, cause) of the planned job each belongs to. */

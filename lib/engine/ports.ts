@@ -87,7 +87,11 @@ export interface RetryItem {
 /** A read over many chunks: what came back, and the chunks that could not be read. */
 export interface BatchRead<T> {
   items: T[];
-  failures: Array<{ ids: string[]; error: DrsAutoRetryError }>;
+  /**
+   * Ids without an answer. `unreported`: DRS answered the chunk but left these ids out (as
+   * opposed to a chunk that failed), so a listing that lacks them too means they are gone.
+   */
+  failures: Array<{ ids: string[]; error: DrsAutoRetryError; unreported?: boolean }>;
 }
 
 /** The DRS calls a run makes (DrsClient fits it). */

@@ -134,6 +134,7 @@ async function retryProject(run: Run, context: RunContext, configured: string[])
     dryRun: config.dryRun,
     parents: discovered.parents,
     listedFailureTexts: discovered.failureTexts,
+    listed: discovered.listed,
     causeRules: config.causeRules,
     session: new LedgerSession(run.ledger, context.projectId, config.ledger, run.clock, config.dryRun),
     onProgress: deps.onProgress && ((progress) => deps.onProgress?.({ ...progress, requested: targets.length })),
@@ -177,18 +178,29 @@ function finishReport(run: Run, startedAt: number, projectId: string, settled: S
 }
 
 /** With DRS_DISCOVER: lists every scenario and adds the tasks in a failed status. */
+/** What discovery found. */
+interface Discovered {
+  targets: string[];
+  parents: Set<string>;
+  /** The list's failure texts (`error_msg`) of the failed tasks, by id. */
+  failureTexts?: Map<string, string>;
+  /** Every task id of the project, when discovery listed every scenario and engine type. */
+  listed?: ReadonlySet<string>;
+  error?: unknown;
+}
+
 async function discover(
   config: RunSettings,
   drs: DrsPort,
   configured: string[],
   log: RunLogger | undefined,
   runId: string,
-): Promise<{ targets: string[]; parents: Set<string>; failureTexts?: Map<string, string>; error?: unknown }> {
+): Promise<Discovered> {
   const parents = new Set<string>();
   if (!config.discover) return { targets: configured, parents };
   try {
-    const lists = await Promise.all(DB_USE_TYPES.map((type) => drs.listJobs(type)));
-    const found = lists.flat().filter((task) => isFailedStatus(task.status));
+    const listed = (await Promise.all(DB_USE_TYPES.map((type) => drs.listJobs(type)))).flat();
+    const found = listed.filter((task) => isFailedStatus(task.status));
     const failureTexts = new Map<string, string>();
     for (const task of found) {
       if (task.isParent) parents.add(task.id);
@@ -196,7 +208,7 @@ async function discover(
     }
     const targets = uniqueIds([...configured, ...found.map((t) => t.id)]);
     log?.info({ runId, discovered: found.length, added: targets.length - configured.length }, 'discovery done');
-    return { targets, parents, failureTexts };
+    return { targets, parents, failureTexts, listed: new Set(listed.map((task) => task.id)) };
   } catch (error) {
     return { targets: configured, parents, error };
   }
