@@ -348,7 +348,28 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expectCleanOutput(run, [REFUSED_AGENCY.securitySecretKey, REFUSED_AGENCY.securityToken, 'an-agency-token-drs-does-not-know-0123456789']);
   });
 
-  it('(l) returns a report over the response limit as its summary and the jobs that need a look, and logs every job', async () => {
+  it('(l) falls back to the agency token on a 403 to the signed request too, and stops with PERMISSION_DENIED when the token is refused the same way', async () => {
+    // Prepare: DRS refuses the first signed status read for lack of permission, then the token works
+    const token = await issueToken(emulator);
+    emulator.log.clear();
+    emulator.faults.add({ route: 'batch-detail', kind: 'permission-denied' });
+    const userData = { ...endpoints(), DRS_JOB_IDS: demoJobId('fullTransferFailed') };
+
+    // Act
+    const once = await invoke({ userData, agency: { ...AGENCY, authToken: token } });
+    emulator.setStatus(demoJobId('fullTransferFailed'), 'FULL_TRANSFER_FAILED');
+    emulator.faults.add({ route: 'batch-detail', kind: 'permission-denied', times: Infinity });
+    emulator.log.clear();
+    const always = await invoke({ userData, agency: { ...AGENCY, authToken: token } });
+
+    // Assess
+    expect(outcomes(once.report)).toEqual({ [demoJobId('fullTransferFailed')]: 'retried' });
+    expect(always.report?.error).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/drs:migrationJob:get/) });
+    expect(drsCalls().map((call) => [call.auth, call.status])).toEqual([['aksk', 403], ['token', 403]]);
+    for (const run of [once, always]) expectCleanOutput(run, [token, AGENCY_KEY.sk, AGENCY_KEY.securityToken ?? '']);
+  });
+
+  it('(m) returns a report over the response limit as its summary and the jobs that need a look, and logs every job', async () => {
     // Prepare: 1,500 healthy tasks (skipped) and three that need a look; a response limit of
     // 120,000 bytes (the runtime's RUNTIME_MAX_RESP_BODY_SIZE) leaves 100,000 for the report
     const healthy = Array.from({ length: 1_500 }, (_, i) => `${i.toString(16).padStart(8, '0')}-1111-4111-8111-11111111jb10`);
