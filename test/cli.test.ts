@@ -135,7 +135,7 @@ describe('drs-auto-retry CLI', () => {
     expect(text.indexOf('requested')).toBeLessThan(text.indexOf('Need a look (4):'));
     expect(text.indexOf('Need a look (4):')).toBeLessThan(text.indexOf('Retried (8):'));
     expect(text).toMatch(/requested\s+12\n/);
-    expect(text).toMatch(/JOB\s+NAME\s+TYPE\s+OUTCOME\s+STATUS\s+CODE\s+DETAIL/);
+    expect(text).toMatch(/JOB\s+NAME\s+TYPE\s+OUTCOME\s+STATUS\s+CODE\s+CAUSE\s+DETAIL/);
     expect(text).toMatch(new RegExp(`${demo('createFailed')}\\s+DRS-analytics-migration\\s+migration\\s+needs_attention\\s+CREATE_FAILED`));
     expect(text).toMatch(new RegExp(`${demo('drChildFailed')}\\s+DRS-core-dual-active-forward\\s+DR\\s+retried\\s+INCRE_TRANSFER_FAILED`));
     expect(text).toMatch(new RegExp(`${demo('syncIncreFailed')}\\s+DRS-inventory-sync\\s+sync\\s+retried`));

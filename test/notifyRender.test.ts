@@ -10,7 +10,7 @@ import {
   type SlackMessage,
   type TeamsMessage,
 } from '../lib/notify/index.js';
-import { allRetried, dryRun, hugeRunError, jobId, mixed, needingAttention, runFailed } from './fixtures/reports.js';
+import { allRetried, dryRun, hugeRunError, jobId, manyCauses, mixed, needingAttention, runFailed, withCauses } from './fixtures/reports.js';
 
 // Limits as the services document them, written out here rather than read from the code under test.
 const SLACK = { blocks: 50, header: 150, section: 3000, field: 2000, fields: 10, allBlockText: 13_000 };
@@ -31,6 +31,8 @@ const fixtures: Array<[string, () => Report]> = [
   ['a run-level error', runFailed],
   ['a dry run', dryRun],
   ['a run error larger than every limit', hugeRunError],
+  ['jobs failed for documented causes', withCauses],
+  ['60 causes with the longest hints and docs', () => manyCauses(60)],
 ];
 
 /** Every text of a Slack message with the limit that applies to it. */

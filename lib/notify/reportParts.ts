@@ -38,11 +38,17 @@ export function countsOf(report: Report): Array<[label: string, count: number]> 
   return counts;
 }
 
-/** What is known about a job, on one line: `orders (sync) · CREATE_FAILED · DRS.M00304: reason — message`. */
+/**
+ * What is known about a job, on one line:
+ * `orders (sync) · INCRE_TRANSFER_FAILED · cause duplicate-key · DRS.M01501: reason — message — failure text`.
+ */
 export function jobDetail(job: JobOutcome): string {
-  const words = [job.reason, job.errorMessage].filter(Boolean).join(' — ');
+  // DRS's failure text, where it says more than its message (often it is the same text).
+  const failure = job.failureReason !== job.errorMessage ? job.failureReason : undefined;
+  const words = [job.reason, job.errorMessage, failure].filter(Boolean).join(' — ');
   const said = [job.errorCode, words].filter(Boolean).join(': ');
-  return clipLine([taskLabel(job), job.status, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
+  const cause = job.cause && `cause ${job.cause.id}`;
+  return clipLine([taskLabel(job), job.status, cause, said].filter(Boolean).join(' · '), MAX_JOB_DETAIL);
 }
 
 /** `orders-sync (sync)`, `(DR)` without a name, or nothing when DRS told neither. */

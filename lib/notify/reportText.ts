@@ -2,6 +2,7 @@ import type { JobOutcome, Outcome } from '../core/outcomes.js';
 import { OUTCOMES, SUCCESSFUL_OUTCOMES } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { newFirst, newJobsLine, noticeLine, noticeTag } from './notice.js';
+import { causeGroups, causeLine, moreCausesLine, taskNames } from './causeGroups.js';
 
 /**
  * Which jobs the text report lists (README "Reading the text report"): `problems` only the jobs
@@ -19,7 +20,12 @@ export interface TextReportOptions {
   maxJobs?: number;
   /** Said after the count of jobs `show` leaves out, e.g. how to list them. */
   hiddenHint?: string;
+  /** Failure causes listed at most under "What a person does"; the rest are counted in one line. */
+  maxCauses?: number;
 }
+
+/** Task names listed under each cause; the table below lists every job anyway. */
+const NAMES_PER_CAUSE = 5;
 
 /** Most urgent first: a person must act, then DRS refused, then stale config, then "next run". */
 const URGENCY: readonly Outcome[] = ['needs_attention', 'retry_failed', 'not_found', 'deferred'];
@@ -57,6 +63,7 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
   for (const outcome of OUTCOMES) {
     if (report.summary[outcome] > 0) lines.push(`${outcome.padEnd(width)}  ${report.summary[outcome]}`);
   }
+  lines.push(...personSection(report, options.maxCauses ?? 50));
   const sections = sectionsOf(report, options.show ?? DEFAULT_SHOW);
   const rows = sections.flatMap((section) => section.jobs);
   const widths = columnWidths(rows.slice(0, maxJobs));
@@ -78,6 +85,22 @@ export function renderReportText(report: Report, options: TextReportOptions = {}
     lines.push(`notification ${note.sink}: ${note.ok ? 'sent' : `FAILED (${note.error ?? 'unknown error'})`}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * "What a person does": the hint of each failure cause that needs a person, with the tasks it
+ * holds and the doc to read, before the tables, because it is what the reader came for.
+ */
+function personSection(report: Report, maxCauses: number): string[] {
+  const groups = causeGroups(report);
+  if (groups.length === 0) return [];
+  const lines = ['', 'What a person does (by failure cause):'];
+  for (const group of groups.slice(0, maxCauses)) {
+    lines.push(`  ${oneLine(causeLine(group), 600)}`, `    ${oneLine(taskNames(group, NAMES_PER_CAUSE), 600)}`);
+    if (group.cause.doc !== undefined) lines.push(`    ${group.cause.doc}`);
+  }
+  if (groups.length > maxCauses) lines.push(`  ${moreCausesLine(groups.length - maxCauses)}`);
+  return lines;
 }
 
 /** How many rows `show` lists (without the jobs a run-level error deferred), for callers that fit a size limit. */
@@ -132,7 +155,7 @@ function sectionsOf(report: Report, show: ShowJobs): Section[] {
   return sections.filter((section) => section.jobs.length > 0);
 }
 
-const HEADER = ['JOB', 'NAME', 'TYPE', 'OUTCOME', 'STATUS', 'CODE', 'DETAIL'];
+const HEADER = ['JOB', 'NAME', 'TYPE', 'OUTCOME', 'STATUS', 'CODE', 'CAUSE', 'DETAIL'];
 
 function cells(job: JobOutcome): string[] {
   return [
@@ -142,8 +165,16 @@ function cells(job: JobOutcome): string[] {
     job.outcome,
     job.status ?? '-',
     job.errorCode ?? '-',
-    oneLine([job.reason, job.errorMessage && `DRS: ${job.errorMessage}`].filter(Boolean).join(' — '), 200),
+    // The rule that matched, so a dry run shows what each rule would do.
+    job.cause?.id ?? '-',
+    oneLine(detailWords(job), 200),
   ];
+}
+
+/** Our reason, then DRS's own words: its message, and its failure text where that says more. */
+function detailWords(job: JobOutcome): string {
+  const said = job.failureReason !== undefined && job.failureReason !== job.errorMessage ? job.failureReason : undefined;
+  return [job.reason, job.errorMessage && `DRS: ${job.errorMessage}`, said && `DRS: ${said}`].filter(Boolean).join(' — ');
 }
 
 function columnWidths(jobs: JobOutcome[]): number[] {

@@ -3,6 +3,7 @@ import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { createPostingSink } from './delivery.js';
 import { renderChat, type ChatParts } from './chatMessage.js';
+import { countOf, taskNames, type CauseGroup } from './causeGroups.js';
 import { clipLine, jobDetail, outcomeLabel } from './reportParts.js';
 import type { DeliveryOptions, Sink } from './sink.js';
 
@@ -39,6 +40,16 @@ function jobLine(job: JobOutcome, isNew: boolean): string {
   return `• ${isNew ? ':new: ' : ''}\`${escape(job.jobId)}\` *${outcomeLabel(job.outcome)}*${detail ? ` · ${escape(detail)}` : ''}`;
 }
 
+/** A link Slack's mrkdwn cannot misread: `|` and `>` would end it early. */
+const linkTarget = (url: string) => escape(new URL(url).href.replace(/\|/g, '%7C'));
+
+/** `• *2 tasks — disk-full*: hint _DRS-logs, DRS-orders_ <https://…|Docs>` */
+function causeLine(group: CauseGroup): string {
+  const doc = group.cause.doc === undefined ? '' : ` <${linkTarget(group.cause.doc)}|Docs>`;
+  const names = escape(clipLine(taskNames(group, 3), 200));
+  return `• *${countOf(group.jobs.length)} — ${escape(group.cause.id)}*: ${escape(clipLine(group.cause.hint, 300))} _${names}_${doc}`;
+}
+
 /** Lines joined into as few texts as possible, each at most `max` characters. */
 function packLines(lines: readonly string[], max: number): string[] {
   const texts: string[] = [];
@@ -63,6 +74,11 @@ function build(parts: ChatParts): SlackMessage {
       ? { type: 'section', fields: parts.counts.map(([label, count]) => mrkdwn(`*${label}*\n${count}`)) }
       : section('No jobs were requested.'),
   );
+  if (parts.causes.length > 0 || parts.moreCauses) {
+    blocks.push(section('*What a person does (by failure cause)*'));
+    for (const text of packLines(parts.causes.map(causeLine), SLACK_LIMITS.sectionChars)) blocks.push(section(text));
+    if (parts.moreCauses) blocks.push(section(`_${parts.moreCauses}_`));
+  }
   if (parts.needingALook > 0) {
     blocks.push(section(`*Jobs that need a look (${parts.needingALook})*`));
     for (const text of packLines(parts.jobs.map((job) => jobLine(job, parts.isNew(job))), SLACK_LIMITS.sectionChars)) blocks.push(section(text));

@@ -2,7 +2,8 @@ import type { JobOutcome } from '../core/outcomes.js';
 import type { Report } from '../core/report.js';
 import { createPostingSink } from './delivery.js';
 import { renderChat, type ChatParts } from './chatMessage.js';
-import { jobDetail, outcomeLabel, utf8Bytes } from './reportParts.js';
+import { countOf, taskNames, type CauseGroup } from './causeGroups.js';
+import { clipLine, jobDetail, outcomeLabel, utf8Bytes } from './reportParts.js';
 import type { DeliveryOptions, Sink } from './sink.js';
 
 /** Teams refuses a message whose JSON is larger than 28 KB. */
@@ -50,6 +51,16 @@ function jobLine(job: JobOutcome, isNew: boolean): CardElement {
   return text(`${isNew ? '🆕 ' : ''}**${job.jobId}** · ${outcomeLabel(job.outcome)}${detail ? ` · ${detail}` : ''}`, { spacing: 'None' });
 }
 
+/** A markdown link target Teams cannot misread: `)` and spaces would end it early. */
+const linkTarget = (url: string) => new URL(url).href.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/ /g, '%20');
+
+/** `2 tasks — **disk-full**: hint _(DRS-logs, DRS-orders)_ [Docs](https://…)` (job lines start with `**id**`). */
+function causeLine(group: CauseGroup): CardElement {
+  const doc = group.cause.doc === undefined ? '' : ` [Docs](${linkTarget(group.cause.doc)})`;
+  const names = clipLine(taskNames(group, 3), 200);
+  return text(`${countOf(group.jobs.length)} — **${group.cause.id}**: ${clipLine(group.cause.hint, 300)} _(${names})_${doc}`, { spacing: 'None' });
+}
+
 function build(parts: ChatParts): TeamsMessage {
   const body: CardElement[] = [text(parts.title, { size: 'Large', weight: 'Bolder' })];
   if (parts.notice) body.push(text(parts.notice, { weight: 'Bolder' }));
@@ -59,6 +70,11 @@ function build(parts: ChatParts): TeamsMessage {
       ? { type: 'FactSet', facts: parts.counts.map(([label, count]) => ({ title: label, value: String(count) })) }
       : text('No jobs were requested.'),
   );
+  if (parts.causes.length > 0 || parts.moreCauses) {
+    body.push(text('What a person does (by failure cause)', { weight: 'Bolder', spacing: 'Medium' }));
+    body.push(...parts.causes.map(causeLine));
+    if (parts.moreCauses) body.push(text(`_${parts.moreCauses}_`, { isSubtle: true }));
+  }
   if (parts.needingALook > 0) {
     body.push(text(`Jobs that need a look (${parts.needingALook})`, { weight: 'Bolder', spacing: 'Medium' }));
     body.push(...parts.jobs.map((job) => jobLine(job, parts.isNew(job))));
