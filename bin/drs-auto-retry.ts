@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const request = readRequest(command.eventPath);
-    config = loadConfig(process.env, request, command.overrides);
+    config = loadConfig(process.env, request, { ...command.overrides, readFile: (path) => readFileSync(path, 'utf8') });
     checkSomethingToDo(config, request, 'cli');
     if (config.logLevel !== undefined) logger.level = config.logLevel;
   } catch (error) {

@@ -66,6 +66,13 @@ const CASES: BadInput[] = [
   { name: 'an unknown NOTIFY_ON', env: { NOTIFY_ON: 'sometimes' }, message: /NOTIFY_ON/ },
   { name: 'a misspelt variable', env: { DRS_DRYRUN: 'true' }, message: /^(drs-auto-retry: )?DRS_DRYRUN is not a setting of drs-auto-retry: did you mean DRS_DRY_RUN\? Rename it, or remove it\n?$/ },
   { name: 'a webhook secret without a webhook', env: { NOTIFY_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, message: /NOTIFY_WEBHOOK_URL/ },
+  { name: 'DRS_CAUSE_RULES that is not JSON', env: { DRS_CAUSE_RULES: '[{"id":"disk-full",}]' }, message: /DRS_CAUSE_RULES is not valid JSON at line 1, column 20/ },
+  { name: 'an unknown field in DRS_CAUSE_RULES', env: { DRS_CAUSE_RULES: '[{"id":"disk-full","retyr":false}]' }, message: /DRS_CAUSE_RULES\[0\] has unknown field "retyr": did you mean "retry"\?/ },
+  {
+    name: 'an invalid pattern in DRS_CAUSE_RULES',
+    env: { DRS_CAUSE_RULES: '[{"id":"vendor-lock","pattern":"(unclosed","retry":false,"hint":"Ask the DBA."}]' },
+    message: /DRS_CAUSE_RULES\[0\]\.pattern\[0\] is not a valid regular expression/,
+  },
   { name: 'an SNS message that is not JSON', event: { Records: [{ EventSource: 'aws:sns', Sns: { Message: 'retry please' } }] }, message: /Message|JSON/ },
   { name: 'a CLI number that is not one', args: ['--deadline-ms', 'soon'], message: /--deadline-ms must be a whole number/ },
   { name: 'an unknown CLI option', args: ['--retry-everything'], message: /unknown option --retry-everything; see --help/ },

@@ -10,6 +10,7 @@ import type { Report } from '../lib/core/report.js';
 import { NO_LEDGER_WARNING } from '../lib/engine/warnings.js';
 import { NOTHING_TO_DO } from '../lib/input/index.js';
 import { demoJobId } from './emulator/demoProject.js';
+import { DB_PASSWORD_IN_FAILURE_TEXT, FAILURE_CAUSE_JOBS, seedFailureCauses } from './emulator/failureCauses.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, type EmulatorAccessKey } from './emulator/index.js';
 import { issueToken } from './emulator/testClient.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
@@ -407,6 +408,36 @@ describe('the FunctionGraph zip on Node 20.15.1', () => {
     expect(run.error).toEqual({ name: 'ConfigError', message: NOTHING_TO_DO.function });
     expect(run.error?.message).not.toMatch(/--job|--event|--discover/);
     expect(drsCalls()).toEqual([]);
+  });
+
+  it('(n) takes DRS_CAUSE_RULES from user data, never sends a cause that needs a person, and logs no database password', async () => {
+    // Prepare: the failure-cause tasks beside the demo; the operator lets disk-full be resumed.
+    seedFailureCauses(emulator);
+    const rules = JSON.stringify([{ id: 'disk-full', retry: true }]);
+    const ids = FAILURE_CAUSE_JOBS.map((job) => job.id);
+
+    // Act
+    const run = await invoke({ userData: { ...endpoints(), DRS_CAUSE_RULES: rules, LOG_LEVEL: 'debug' }, agency: AGENCY, event: { jobIds: ids } });
+
+    // Assess
+    expect(run.error).toBeUndefined();
+    const sent = emulator.log.retriedJobIds();
+    for (const job of FAILURE_CAUSE_JOBS) {
+      const resumed = job.decision !== 'person' || job.cause === 'disk-full';
+      expect(sent.includes(job.id), job.key).toBe(resumed);
+      expect(run.report?.jobs.find((each) => each.jobId === job.id), job.key)
+        .toMatchObject({ outcome: resumed ? 'retried' : 'needs_attention', failureReason: expect.any(String), cause: { id: job.cause } });
+    }
+    expectCleanOutput(run, [AGENCY_KEY.sk, DB_PASSWORD_IN_FAILURE_TEXT]);
+  });
+
+  it('(o) fails with a ConfigError naming the field of a bad DRS_CAUSE_RULES in user data, sending nothing', async () => {
+    // Act
+    const run = await invoke({ userData: { ...endpoints(), DRS_CAUSE_RULES: '[{"id":"disk-full","retyr":true}]' }, agency: AGENCY, event: { jobIds: ['a1'] } });
+
+    // Assess
+    expect(run.error).toEqual({ name: 'ConfigError', message: expect.stringMatching(/^DRS_CAUSE_RULES\[0\] has unknown field "retyr": did you mean "retry"\?/) });
+    expect(emulator.log.entries).toEqual([]);
   });
 
   it('(h) without an agency or an OS_* credential, fails with advice and sends nothing', async () => {

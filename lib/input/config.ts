@@ -1,9 +1,11 @@
 import type { AuthMethod } from '../auth/authMethod.js';
+import type { CauseRules } from '../core/causeRuleSet.js';
 import { ConfigError } from '../errors.js';
 import type { Proxies } from '../http/proxy.js';
 import type { LedgerOptions } from '../ledger/options.js';
 import type { LogLevel } from '../log.js';
 import type { NotifyOptions } from '../notify/options.js';
+import { resolveCauseRules } from './causeRules.js';
 import type { RunRequest, Trigger } from './events.js';
 import { chooseCredentials, checkEndpoints, checkLedger, checkWebhook, proxiesOf, resolveProject } from './settings/rules.js';
 import { maskSecrets, readSettings, type Settings } from './settings/read.js';
@@ -41,6 +43,8 @@ export interface RunConfig {
   logLevel?: LogLevel;
   /** HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (README "Network and proxies"), for every request of the run. */
   proxies: Proxies;
+  /** The failure-cause rules: the defaults, changed by DRS_CAUSE_RULES (README "Why did it fail?"). */
+  causeRules: CauseRules;
 }
 
 /** CLI-only extras that rank above the payload (flags). */
@@ -51,6 +55,11 @@ export interface CliOverrides {
   batchSize?: number;
   concurrency?: number;
   deadlineMs?: number;
+  /**
+   * Reads a file a setting names (`DRS_CAUSE_RULES=@path`). Only the CLI has one: a function's
+   * settings cannot point into its own file system, so there `@path` is a configuration error.
+   */
+  readFile?: (path: string) => string;
 }
 
 function collectJobIds(settings: Settings, request: RunRequest, cli: CliOverrides): string[] {
@@ -116,6 +125,7 @@ function build(settings: Settings, request: RunRequest, cli: CliOverrides): RunC
       backoffBaseMs: settings.DRS_BACKOFF_BASE_MS,
     }),
     proxies,
+    causeRules: resolveCauseRules(settings.DRS_CAUSE_RULES, cli.readFile),
   };
   return withoutUnset({ ...config, deadlineMs, verifyAfterMs, logLevel: settings.LOG_LEVEL });
 }

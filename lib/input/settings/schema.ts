@@ -93,6 +93,11 @@ export const SETTINGS = {
     ...flag(), doc: '`true`: send `is_sync_re_edit: true` with every retried job', table: 'configuration', faces: ALL,
     shownDefault: '`false` (sent only for `CHILD_TRANSFER_FAILED`, when that status is retryable)',
   },
+  DRS_CAUSE_RULES: {
+    ...text(), table: 'configuration', faces: ALL, shownDefault: 'the default rules',
+    doc: 'changes to the failure-cause rules: a JSON array, or on the CLI `@path` to a file holding it '
+      + '(see [Why did it fail?](#why-did-it-fail)); a mistake is a configuration error (exit 2) naming the entry and field',
+  },
   DRS_ALLOW_INSECURE_HTTP: {
     ...flag(), table: 'configuration', faces: ALL,
     doc: '`true`: allow plain `http://` endpoints that are not loopback (credentials would travel unencrypted; never in production)',
