@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CliOverrides, loadConfig } from '../lib/input/config.js';
 import { LIMITS } from '../lib/input/values.js';
+import { DEFAULT_RULES } from '../lib/core/causeRuleSet.js';
 import { DEFAULT_RETRY_STATUSES, FAILED_STATUSES, NEVER_RETRY_STATUSES, RETRYABLE_STATUSES } from '../lib/core/taskStatuses.js';
 import { catchConfigError } from './support/catchConfigError.js';
 import type { EventPayload, RunRequest } from '../lib/input/events.js';
@@ -43,7 +44,9 @@ describe('loadConfig defaults', () => {
       ledger: { maxAttempts: 3, backoffBaseMs: 900_000 },
       ignoredAuth: [],
       proxies: {},
+      causeRules: DEFAULT_RULES,
     });
+    expect(config.causeRules).toBe(DEFAULT_RULES);
     expect('deadlineMs' in config).toBe(false);
   });
 

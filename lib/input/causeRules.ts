@@ -23,7 +23,7 @@
  * `DRS_CAUSE_RULES[1].pattern[0]`.
  */
 import * as z from 'zod/mini';
-import { buildCauseRules, compilePattern, type CauseRuleOverride, type CauseRules } from '../core/causeRuleSet.js';
+import { buildCauseRules, compilePattern, DEFAULT_RULES, type CauseRuleOverride, type CauseRules } from '../core/causeRuleSet.js';
 import { DEFAULT_CAUSE_RULES, UNKNOWN_CAUSE_ID } from '../core/failureCauses.js';
 import { ConfigError, messageOf } from '../errors.js';
 import { parseJson } from './jsonText.js';
@@ -227,5 +227,6 @@ export function readCauseRules(value: string | undefined, readFile?: (path: stri
 
 /** The run's rules: the defaults changed by DRS_CAUSE_RULES (see readCauseRules). */
 export function resolveCauseRules(value: string | undefined, readFile?: (path: string) => string): CauseRules {
-  return buildCauseRules(readCauseRules(value, readFile));
+  const overrides = readCauseRules(value, readFile);
+  return overrides.length === 0 ? DEFAULT_RULES : buildCauseRules(overrides);
 }
