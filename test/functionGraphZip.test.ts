@@ -15,6 +15,7 @@ import { DEFAULT_ACCESS_KEY, DEFAULT_PROJECT, type EmulatorAccessKey } from './e
 import { issueToken } from './emulator/testClient.js';
 import { leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { startPostgres, type LocalPostgres } from './support/postgres.js';
+import { parseStrictJson } from './support/strictJson.js';
 import { readZip } from './support/zipReader.js';
 import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
@@ -114,7 +115,8 @@ const drsCalls = () => emulator.log.entries.filter((entry) => entry.route !== 't
 function expectCleanOutput(run: Invocation, secrets: string[]): void {
   for (const line of run.stdout) {
     expect(Buffer.byteLength(line)).toBeLessThanOrEqual(MAX_LINE_BYTES);
-    expect(() => JSON.parse(line)).not.toThrow();
+    // JSON, and no key twice in one object (the runId bound to the logger, and again in a line's own fields).
+    expect(() => parseStrictJson(line)).not.toThrow();
   }
   expect(leakedSecrets([...run.stdout, JSON.stringify(run)], secretsInPlay(emulator, secrets))).toEqual([]);
 }

@@ -76,7 +76,7 @@ async function run(now: number, jobIds: string[], env: Record<string, string>, l
   const fast = { baseDelayMs: 5, maxDelayMs: 20 };
   const report = await runAndNotify(config, {
     deadline: createDeadline(undefined),
-    logger: { info: (_object, message) => void logged.info.push(message), warn: (_object, message) => void logged.warn.push(message) },
+    logger: { debug: () => undefined, info: (_object, message) => void logged.info.push(message), warn: (_object, message) => void logged.warn.push(message) },
     retry: fast,
     sinkTimeoutMs: 1_000,
     sinkRetry: fast,

@@ -18,7 +18,7 @@ export function fitResponse<TContext extends object>(options: FitResponseOptions
       const report = request.response as Report;
       const fitted = fitReport(report, options.maxBytes());
       if (fitted === report) return;
-      request.context.logger?.warn({ runId: report.runId, truncated: fitted.truncated }, 'the returned report was trimmed to fit the response limit; the log has every job');
+      request.context.logger?.warn({ truncated: fitted.truncated }, 'the returned report was trimmed to fit the response limit; the log has every job');
       request.response = fitted;
     },
   };

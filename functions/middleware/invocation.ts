@@ -8,6 +8,7 @@ import type { RunConfig } from '../../lib/input/index.js';
 
 /** The logger methods the middlewares and the run use (pino's Logger fits). */
 export interface InvocationLogger {
+  debug(object: object, message: string): void;
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
   error(object: object, message: string): void;

@@ -2,7 +2,7 @@ import { createCredentials } from '../auth/credentials.js';
 import type { RunConfig } from '../input/index.js';
 import type { Clock, Deadline } from '../core/deadline.js';
 import { DrsClient } from '../drs/drsClient.js';
-import { HttpClient, type RetryNotice } from '../http/httpClient.js';
+import { HttpClient, type ExchangeNotice, type RetryNotice } from '../http/httpClient.js';
 import { AdaptiveRateLimiter } from '../http/rateLimiter.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import type { RequestAuthorizer } from '../http/httpClient.js';
@@ -13,6 +13,8 @@ export interface ConnectOptions {
   clock?: Clock;
   /** Told about each retried HTTP attempt (for the log). */
   onRetry?: (notice: RetryNotice) => void;
+  /** Told about every HTTP exchange (for the debug log). */
+  onExchange?: (notice: ExchangeNotice) => void;
   /** Only tests and the benchmark shorten the backoff. */
   retry?: Partial<RetryOptions>;
   /** FunctionGraph: the AK/SK are the agency's; its token is tried once DRS refuses them. */
@@ -34,6 +36,7 @@ export async function connectDrs(config: RunConfig, options: ConnectOptions): Pr
     timeoutMs: config.timeoutMs,
     deadline: options.deadline,
     onRetry: options.onRetry,
+    onExchange: options.onExchange,
     retry: options.retry,
     proxies: config.proxies,
   });

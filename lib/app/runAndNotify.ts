@@ -3,17 +3,20 @@ import type { RunConfig } from '../input/index.js';
 import { connectDrs, type Connection } from './connect.js';
 import type { Clock, Deadline } from '../core/deadline.js';
 import type { Report } from '../core/report.js';
+import type { ExchangeNotice } from '../http/httpClient.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 import { openLedger } from '../ledger/index.js';
 import { messageOf } from '../errors.js';
 import { createSinks, sendNotifications } from '../notify/index.js';
-import { runAutoRetry, type RunDependencies, type RunLogger } from '../engine/index.js';
+import { runAutoRetry, type RunDependencies } from '../engine/index.js';
+import { bindRunId, type FaceLogger } from './runLogger.js';
 import { tellOnce } from './tellOnce.js';
 
 export interface RunAndNotifyOptions {
   deadline: Deadline;
-  logger: RunLogger;
-  /** The run's id; a face that binds it to its logger first passes it here. Default: a new UUID. */
+  /** The face's logger; every line of the run carries the run's id (bound here, unless the face bound it). */
+  logger: FaceLogger;
+  /** The run's id; default: the one the logger carries, else a new UUID. */
   runId?: string;
   onProgress?: RunDependencies['onProgress'];
   /** Per-attempt timeout of each sink; the Lambda face keeps it short to fit its safety margin. */
@@ -35,7 +38,9 @@ export interface RunAndNotifyOptions {
  * exit status; it is logged and recorded, that is all.
  */
 export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptions): Promise<Report> {
-  const { logger } = options;
+  const { runId, logger } = bindRunId(options.logger, options.runId);
+  // LOG_LEVEL=debug: one line per HTTP exchange, DRS, IAM and the sinks alike.
+  const onExchange = (notice: ExchangeNotice) => logger.debug({ http: notice }, 'HTTP exchange');
   if (config.ignoredAuth.length > 0) {
     // Not an error (README "Configuration"), but the user should know which credentials are used.
     logger.info({ auth: config.auth.kind, ignored: config.ignoredAuth },
@@ -52,13 +57,14 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
           retry: options.retry,
           agency: options.agency,
           onRetry: (notice) => logger.warn({ retry: notice }, 'retrying a DRS/IAM call'),
+          onExchange,
         });
         return connection;
       },
       ledger,
       deadline: options.deadline,
       logger,
-      runId: options.runId,
+      runId,
       onProgress: options.onProgress,
       clock,
     });
@@ -67,13 +73,14 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       timeoutMs: options.sinkTimeoutMs,
       retry: options.sinkRetry,
       proxies: config.proxies,
+      onExchange,
     });
     // NOTIFY_ON=changes reads and writes the ledger, so it stays open until the sinks are done.
     report.notifications = config.notify.on === 'changes'
       ? await tellOnce(report, sinks, { ledger, clock, logger, memoryTimeoutMs: options.memoryTimeoutMs })
       : await sendNotifications(report, sinks, config.notify.on);
     for (const failed of report.notifications.filter((n) => !n.ok)) {
-      logger.warn({ runId: report.runId, notification: failed }, 'a notification sink failed; the report is still complete');
+      logger.warn({ notification: failed }, 'a notification sink failed; the report is still complete');
     }
     return report;
   } finally {

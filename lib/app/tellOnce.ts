@@ -40,7 +40,7 @@ export async function tellOnce(report: Report, sinks: readonly Sink[], deps: Tel
   if (sinks.length === 0) return [];
   const { ledger, logger } = deps;
   const withoutMemory = (why: string) => {
-    logger.info({ runId: report.runId }, `NOTIFY_ON=changes ${why}: every report with a problem is sent, as with NOTIFY_ON=problems`);
+    logger.info({}, `NOTIFY_ON=changes ${why}: every report with a problem is sent, as with NOTIFY_ON=problems`);
     return sendNotifications(report, sinks, 'problems');
   };
   if (!ledger.persistent) {
@@ -51,7 +51,7 @@ export async function tellOnce(report: Report, sinks: readonly Sink[], deps: Tel
   try {
     told = await within(ledger.readTold(report.projectId, report.jobs.map((job) => job.jobId)), deps, 'read what the sinks were told');
   } catch (error) {
-    logger.warn({ runId: report.runId, error: toRunError(error) }, 'could not read from the ledger what the sinks were told');
+    logger.warn({ error: toRunError(error) }, 'could not read from the ledger what the sinks were told');
     return withoutMemory('could not read its memory');
   }
 
@@ -64,7 +64,7 @@ export async function tellOnce(report: Report, sinks: readonly Sink[], deps: Tel
     turns.map((turn) => (turn.plan.send ? deliverReport(turn.sink, { ...report, notice: noticeOf(turn.plan) }) : undefined)),
   );
   logger.info(
-    { runId: report.runId, told: Object.fromEntries(turns.map((turn) => [turn.sink.name, turn.plan.reason])) },
+    { told: Object.fromEntries(turns.map((turn) => [turn.sink.name, turn.plan.reason])) },
     'NOTIFY_ON=changes: each sink is sent only what is new to it, and the daily reminder',
   );
   if (!report.dryRun) await remember(report, told, turns, results, deps);
@@ -106,7 +106,7 @@ async function remember(
   try {
     await within(deps.ledger.writeTold(report.projectId, changed), deps, 'store what the sinks were told');
   } catch (error) {
-    deps.logger.warn({ runId: report.runId, error: toRunError(error) },
+    deps.logger.warn({ error: toRunError(error) },
       'could not store in the ledger what the sinks were told; the next run may send the same problems again');
   }
 }

@@ -4,7 +4,7 @@ import { planRetries, type PlannedJob } from '../core/plan.js';
 import type { RunError } from '../core/report.js';
 import { ApiError, toRunError } from '../errors.js';
 import type { LedgerSession } from './ledgerSession.js';
-import type { BatchRead, DrsPort, TaskDetail } from './ports.js';
+import type { BatchRead, DrsPort, RunLogger, TaskDetail } from './ports.js';
 import { retryBatch } from './retryBatch.js';
 
 export interface PipelineOptions {
@@ -26,6 +26,8 @@ export interface PipelineOptions {
   causeRules?: CauseRules;
   session: LedgerSession;
   onProgress?: (progress: PipelineProgress) => void;
+  /** LOG_LEVEL=debug: the plan's decision for each job. */
+  log?: RunLogger;
 }
 
 /** How far the read and the retries are: each status page and each retry batch reports it. */
@@ -41,9 +43,8 @@ export interface PipelineProgress {
 export interface PipelineResult {
   /** Every outcome settled: classification, budget, retries. Jobs it never got to have none. */
   outcomes: JobOutcome[];
-  /** Statuses read, and retries sent, for the log. */
+  /** Statuses read, for the log. */
   read: number;
-  sent: number;
   /** Name and scenario of every task read, for the report. */
   labels: ReadonlyMap<string, TaskLabel>;
   /** The first run-level failure: authentication, no status readable at all, or the ledger. */
@@ -89,7 +90,6 @@ export class RetryPipeline {
     return {
       outcomes: this.outcomes,
       read: this.read,
-      sent: this.allowed.length,
       labels: this.labels,
       ...(this.runError ? { runError: this.runError } : {}),
       ledgerFailed: ledgerError !== undefined,
@@ -142,7 +142,9 @@ export class RetryPipeline {
     await this.options.session.load(observed);
     const planned = plan.chunks.flat();
     const gated = await this.options.session.gate(planned);
-    this.outcomes.push(...withFailures(gated.settled, planned));
+    const budgeted = withFailures(gated.settled, planned);
+    this.outcomes.push(...budgeted);
+    this.logDecisions([...plan.settled, ...budgeted], gated.allowed);
     if (this.options.dryRun) {
       for (const job of gated.allowed) this.outcomes.push({ jobId: job.jobId, outcome: 'would_retry', status: job.status, reason: 'dry run: no retry was sent', ...job.failure });
       this.reportProgress();
@@ -152,6 +154,21 @@ export class RetryPipeline {
     this.waiting.push(...gated.allowed);
     this.reportProgress();
     while (this.waiting.length >= this.options.batchSize) this.dispatch(this.waiting.splice(0, this.options.batchSize));
+  }
+
+  /**
+   * LOG_LEVEL=debug: per job, its status, its cause and what was decided: an outcome of the
+   * report's when settled without a retry, else `retry` (`would_retry` in a dry run).
+   */
+  private logDecisions(settled: readonly JobOutcome[], allowed: readonly PlannedJob[]): void {
+    const { log, dryRun } = this.options;
+    if (log === undefined) return;
+    for (const job of settled) {
+      log.debug({ job: { jobId: job.jobId, status: job.status, cause: job.cause?.id, decision: job.outcome, reason: job.reason } }, 'plan decision');
+    }
+    for (const job of allowed) {
+      log.debug({ job: { jobId: job.jobId, status: job.status, cause: job.failure?.cause?.id, decision: dryRun ? 'would_retry' : 'retry' } }, 'plan decision');
+    }
   }
 
   private reportProgress(): void {

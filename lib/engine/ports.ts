@@ -144,8 +144,14 @@ export interface RetryLedger {
   close?(): Promise<void>;
 }
 
-/** The few logger methods a run uses (pino's Logger fits). Objects first, message second. */
+/**
+ * The few logger methods a run uses (pino's Logger fits). Objects first, message second. Every
+ * line already carries the run's id (lib/app binds it): a line that names it again would hold
+ * the key twice.
+ */
 export interface RunLogger {
+  /** LOG_LEVEL=debug: the plan's decision for each job. */
+  debug(object: object, message: string): void;
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
 }

@@ -76,7 +76,7 @@ export async function runAutoRetry(config: RunSettings, deps: RunDependencies): 
     log: deps.logger,
     warnings: runWarnings(config, deps.ledger),
   };
-  for (const warning of run.warnings) run.log?.warn({ runId: run.runId }, warning);
+  for (const warning of run.warnings) run.log?.warn({}, warning);
   const configured = uniqueIds(config.jobIds);
   const report = (projectId: string, settled: Settled) => finishReport(run, startedAt, projectId, settled);
 
@@ -97,7 +97,7 @@ export async function runAutoRetry(config: RunSettings, deps: RunDependencies): 
   } finally {
     if (!config.dryRun) {
       await run.ledger.releaseLease(context.projectId, run.runId).catch((error: unknown) =>
-        run.log?.warn({ runId: run.runId, error: toRunError(error) }, 'could not release the run lease; it expires by itself'));
+        run.log?.warn({ error: toRunError(error) }, 'could not release the run lease; it expires by itself'));
     }
   }
 }
@@ -110,7 +110,7 @@ async function takeLease(run: Run, projectId: string): Promise<Pick<Settled, 'er
   try {
     const lease = await run.ledger.acquireLease(projectId, run.runId, run.clock(), budgetMs + LEASE_MARGIN_MS);
     if (lease.acquired) return undefined;
-    run.log?.warn({ runId: run.runId, heldBy: lease.heldBy }, 'another run holds the lease');
+    run.log?.warn({ heldBy: lease.heldBy }, 'another run holds the lease');
     return { why: `another run holds the lease until ${new Date(lease.heldUntil).toISOString()}` };
   } catch (error) {
     return { error: toRunError(error) };
@@ -119,8 +119,8 @@ async function takeLease(run: Run, projectId: string): Promise<Pick<Settled, 'er
 
 /** Discovery, the pipeline and verification, for a connected run that holds the lease. */
 async function retryProject(run: Run, context: RunContext, configured: string[]): Promise<Settled> {
-  const { config, deps, runId, log } = run;
-  const discovered = await discover(config, context.drs, configured, log, runId);
+  const { config, deps, log } = run;
+  const discovered = await discover(config, context.drs, configured, log);
   const targets = discovered.targets;
   // A failed discovery still lets the configured jobs be handled; the report says it failed.
   const discoveryError = discovered.error === undefined ? undefined : toRunError(discovered.error);
@@ -138,12 +138,13 @@ async function retryProject(run: Run, context: RunContext, configured: string[])
     causeRules: config.causeRules,
     session: new LedgerSession(run.ledger, context.projectId, config.ledger, run.clock, config.dryRun),
     onProgress: deps.onProgress && ((progress) => deps.onProgress?.({ ...progress, requested: targets.length })),
+    log,
   });
   const result = await pipeline.run(targets);
   const error = discoveryError ?? result.runError;
   // Without the ledger the budget and the lease cannot be kept: stop; what was settled is kept.
   if (result.ledgerFailed) return { targets, outcomes: result.outcomes, labels: result.labels, error };
-  log?.info({ runId, read: result.read, retried: result.sent }, 'status read and retries done');
+  log?.info({ read: result.read }, 'status read and retries done');
   return { targets, outcomes: await verify(run, context.drs, result.outcomes), labels: result.labels, error };
 }
 
@@ -152,7 +153,7 @@ async function verify(run: Run, drs: DrsPort, outcomes: JobOutcome[]): Promise<J
   const { config, deadline, deps } = run;
   if (config.verifyAfterMs === undefined || config.dryRun) return outcomes;
   const verified = await verifyRetried(outcomes, drs, { verifyAfterMs: config.verifyAfterMs, timeoutMs: config.timeoutMs, deadline, sleep: deps.sleep });
-  if (verified.skipped) run.log?.warn({ runId: run.runId, reason: verified.skipped }, 'verification skipped');
+  if (verified.skipped) run.log?.warn({ reason: verified.skipped }, 'verification skipped');
   return verified.outcomes;
 }
 
@@ -161,7 +162,7 @@ function finishReport(run: Run, startedAt: number, projectId: string, settled: S
   const done = new Set(settled.outcomes.map((o) => o.jobId));
   const reason = `not attempted: ${settled.error?.message ?? settled.why ?? 'the run stopped early'}`;
   const unsettled = settled.targets.filter((jobId) => !done.has(jobId)).map((jobId): JobOutcome => ({ jobId, outcome: 'deferred', reason }));
-  return buildReport({
+  const report = buildReport({
     runId: run.runId,
     trigger: run.config.trigger,
     dryRun: run.config.dryRun,
@@ -175,6 +176,9 @@ function finishReport(run: Run, startedAt: number, projectId: string, settled: S
     warnings: run.warnings,
     ...(settled.error ? { error: settled.error } : {}),
   });
+  // The report's own counts, in its words: a person reading the log sees what the report says.
+  run.log?.info({ summary: report.summary, durationMs: report.durationMs }, 'run done');
+  return report;
 }
 
 /** With DRS_DISCOVER: lists every scenario and adds the tasks in a failed status. */
@@ -194,7 +198,6 @@ async function discover(
   drs: DrsPort,
   configured: string[],
   log: RunLogger | undefined,
-  runId: string,
 ): Promise<Discovered> {
   const parents = new Set<string>();
   if (!config.discover) return { targets: configured, parents };
@@ -207,7 +210,7 @@ async function discover(
       if (task.failureText !== undefined) failureTexts.set(task.id, task.failureText);
     }
     const targets = uniqueIds([...configured, ...found.map((t) => t.id)]);
-    log?.info({ runId, discovered: found.length, added: targets.length - configured.length }, 'discovery done');
+    log?.info({ discovered: found.length, added: targets.length - configured.length }, 'discovery done');
     return { targets, parents, failureTexts, listed: new Set(listed.map((task) => task.id)) };
   } catch (error) {
     return { targets: configured, parents, error };

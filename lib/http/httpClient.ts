@@ -88,12 +88,33 @@ export interface RetryNotice {
   delayMs: number;
 }
 
+/**
+ * One request and its answer, for LOG_LEVEL=debug: what happened, never a body, a header value
+ * or a URL (a webhook's URL is its secret).
+ */
+export interface ExchangeNotice {
+  operation: string;
+  /** 1 for the first try; a refreshed credential or a throttled retry counts as another attempt. */
+  attempt: number;
+  /** The HTTP status; 0 when no answer came (`network` then says why, e.g. ETIMEDOUT). */
+  status: number;
+  network?: string;
+  /** From sending the request to the end of its answer. */
+  ms: number;
+  /** The API said slow down (429, DRS.M01503, APIG.0308). */
+  throttled: boolean;
+  /** The API's error code, when it gave one (e.g. DRS.M01504). */
+  apiCode?: string;
+}
+
 export interface HttpClientOptions {
   /** Per-attempt timeout; cut further to what remains of the deadline. */
   timeoutMs: number;
   retry?: Partial<RetryOptions>;
   deadline?: Deadline;
   onRetry?: (notice: RetryNotice) => void;
+  /** Told about every exchange, answered or not (for the debug log). */
+  onExchange?: (notice: ExchangeNotice) => void;
   /** The proxies of the run's settings (README "Network and proxies"); none: every request goes direct. */
   proxies?: Proxies;
   /** Injected for tests: the jitter source and the pause between attempts. */
@@ -145,12 +166,17 @@ export class HttpClient {
       if (this.deadline.expired()) throw lastFailure ?? DeadlineExceededError.before(request.operation);
       if (limiter && !(await limiter.acquire(() => this.deadline.remainingMs()))) throw lastFailure ?? DeadlineExceededError.before(request.operation);
       const sentAuth = await this.authorize(request, body);
+      const sentAt = performance.now();
       const result = await this.send(request, body, sentAuth);
       const error = parseOtcErrorBody(result.data);
       // A JSON 2xx with a top-level error_code is DRS's abnormal result, not a success.
       const accepted = result.status >= 200 && result.status < 300
         && (request.expectJson === false || (result.parsed && topLevelErrorCode(result.data) === undefined));
       const kind = accepted ? undefined : classifyFailure(result.status, error.code, result.parsed, result.transportCode);
+      this.options.onExchange?.({
+        operation: request.operation, attempt, status: result.status, ...(result.transportCode ? { network: result.transportCode } : {}),
+        ms: Math.round(performance.now() - sentAt), throttled: kind === 'throttled', ...(error.code ? { apiCode: error.code } : {}),
+      });
       const retryAfter = parseRetryAfterMs(result.headers['retry-after']);
       limiter?.record(kind === 'throttled' ? 'throttled' : result.status > 0 ? 'accepted' : 'none', retryAfter);
       if (kind === undefined) {

@@ -17,7 +17,7 @@ export type PostWebhook = (post: WebhookPost) => Promise<void>;
 
 /** A poster with its own client, so each sink has its own timeout and retry bound. */
 export function createWebhookPoster(options: DeliveryOptions): PostWebhook {
-  const http = new HttpClient({ timeoutMs: options.timeoutMs, retry: options.retry, proxies: options.proxies });
+  const http = new HttpClient({ timeoutMs: options.timeoutMs, retry: options.retry, proxies: options.proxies, onExchange: options.onExchange });
   return async (post) => {
     // Receivers answer `ok`, `1`, HTML or nothing: any 2xx means the message was taken.
     await http.request({ operation: post.operation, method: 'POST', url: post.url, body: post.body, authorizer: post.authorizer, expectJson: false });

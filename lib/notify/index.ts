@@ -19,7 +19,7 @@ function deliveryOptions(deps: SinkDependencies): DeliveryOptions {
   if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1)) {
     throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1 and up, got ${timeoutMs}`);
   }
-  return { timeoutMs, retry: { ...DEFAULT_DELIVERY.retry, ...deps.retry }, proxies: deps.proxies };
+  return { timeoutMs, retry: { ...DEFAULT_DELIVERY.retry, ...deps.retry }, proxies: deps.proxies, onExchange: deps.onExchange };
 }
 
 /**

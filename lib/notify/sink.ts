@@ -1,5 +1,5 @@
 import type { Report } from '../core/report.js';
-import type { RequestAuthorizer } from '../http/httpClient.js';
+import type { ExchangeNotice, RequestAuthorizer } from '../http/httpClient.js';
 import type { Proxies } from '../http/proxy.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 
@@ -30,6 +30,8 @@ export interface SinkDependencies {
   retry?: Partial<RetryOptions>;
   /** The run's proxies (README "Network and proxies"); none: direct. */
   proxies?: Proxies;
+  /** Told about every HTTP exchange of every sink (for the debug log). */
+  onExchange?: (notice: ExchangeNotice) => void;
 }
 
 /** How one sink talks HTTP: its own timeout and retry bound, through the run's proxies. */
@@ -37,6 +39,7 @@ export interface DeliveryOptions {
   timeoutMs: number;
   retry: RetryOptions;
   proxies?: Proxies;
+  onExchange?: (notice: ExchangeNotice) => void;
 }
 
 /**

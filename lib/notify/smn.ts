@@ -62,7 +62,7 @@ const SMN_ADVICE: EndpointAdvice = {
 
 /** OTC SMN topic publish, with the credentials DRS uses; SMN's `{code, message}` ends up in the error. */
 export function createSmnSink(topicUrn: string, target: SmnTarget | undefined, delivery: DeliveryOptions): Sink {
-  const http = new HttpClient({ timeoutMs: delivery.timeoutMs, retry: delivery.retry, proxies: delivery.proxies });
+  const http = new HttpClient({ timeoutMs: delivery.timeoutMs, retry: delivery.retry, proxies: delivery.proxies, onExchange: delivery.onExchange });
   return {
     name: 'smn',
     async send(report) {

@@ -22,7 +22,7 @@ export interface RunOptions {
   deps?: Partial<Omit<RunDependencies, 'connect'>>;
 }
 
-const SILENT = { info: () => undefined, warn: () => undefined };
+const SILENT = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
 /**
  * Runs the real engine in-process, wired exactly as the faces wire it (config → connectDrs →
