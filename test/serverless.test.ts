@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../lib/core/report.js';
 import { demoJobId } from './emulator/demoProject.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { emulator, useDemoEmulator } from './support/demoEmulator.js';
+import { returnedValue, serverless } from './support/serverlessCli.js';
 
 const run = promisify(execFile);
-const SERVERLESS = join(process.cwd(), 'node_modules', '.bin', 'serverless');
-/** The serverless CLI must never probe the cloud metadata address, and has nothing to report home. */
-const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' };
 const demo = demoJobId;
 /** One serverless command takes 12-20 s on an idle 2-core machine, and more when the suite loads it. */
 const SERVERLESS_TIMEOUT = { timeout: 120_000 };
@@ -29,21 +26,6 @@ function packagedEnvironment(out: string): Record<string, string> {
   return fn?.Properties.Environment?.Variables ?? {};
 }
 
-async function serverless(args: string[], env: Record<string, string> = {}) {
-  const result = await run(SERVERLESS, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'sls-home-')), ...QUIET, ...env },
-    timeout: 120_000,
-    maxBuffer: 16 * 1024 * 1024,
-  }).catch((error: { code?: number; stdout?: string; stderr?: string }) => ({ ...error, failed: true }));
-  return { stdout: result.stdout ?? '', stderr: result.stderr ?? '', failed: 'failed' in result };
-}
-
-/** invoke local prints the handler's log lines, then the returned value as indented JSON. */
-function returnedReport(stdout: string): Report {
-  const start = stdout.lastIndexOf('\n{\n');
-  return JSON.parse(stdout.slice(start === -1 ? stdout.indexOf('{\n') : start + 1)) as Report;
-}
-
 useDemoEmulator();
 
 describe('serverless invoke local (the built handler, real CLI)', SERVERLESS_TIMEOUT, () => {
@@ -54,7 +36,7 @@ describe('serverless invoke local (the built handler, real CLI)', SERVERLESS_TIM
 
     // Assess
     expect(result.failed).toBe(false);
-    const report = returnedReport(result.stdout);
+    const report = returnedValue(result.stdout);
     expect(report).toMatchObject({ trigger: 'manual', summary: { requested: 3, retried: 2, needs_attention: 1 } });
     expect(emulator.getTask(demo('fullTransferFailed'))?.status).toBe('FULL_TRANSFER_STARTED');
     expect(result.stdout).toMatch(/^\{"level":"info".*"msg":"drs-auto-retry report"\}$/m);
@@ -71,7 +53,7 @@ describe('serverless invoke local (the built handler, real CLI)', SERVERLESS_TIM
 
     // Assess
     expect(result.failed).toBe(false);
-    const report = returnedReport(result.stdout);
+    const report = returnedValue(result.stdout);
     expect(report).toMatchObject({ trigger: 'schedule', dryRun: true, summary: { requested: 12, would_retry: 9, needs_attention: 3 } });
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
     expect(leakedSecrets([result.stdout, result.stderr], secretsInPlay(emulator))).toEqual([]);

@@ -8,24 +8,18 @@ import type { Report } from '../../lib/core/report.js';
 /** The serverless CLI must never probe the cloud metadata address, and has nothing to report home. */
 export const QUIET = { AWS_EC2_METADATA_DISABLED: 'true', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' };
 
+const BIN = join(process.cwd(), 'node_modules', '.bin');
+
 export interface CommandResult {
   stdout: string;
   stderr: string;
   failed: boolean;
 }
 
-/**
- * Runs `npm run <name>` as package.json says, in a shell with only `env` (plus PATH, a fresh HOME
- * and QUIET), but without its leading `npm run build && `: the suite's global setup built dist/
- * once, and a rebuild here would rewrite it under the feet of tests running beside.
- */
-export async function npmScriptWithoutBuild(name: string, args: readonly string[], env: Record<string, string>): Promise<CommandResult> {
-  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const script = scripts[name];
-  if (script === undefined || !script.startsWith('npm run build && ')) throw new Error(`package.json has no script ${name} that builds first`);
-  const command = `${script.slice('npm run build && '.length)} "$@"`;
-  const running = promisify(execFile)('sh', ['-c', command, name, ...args], {
-    env: { PATH: `${join(process.cwd(), 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: mkdtempSync(join(tmpdir(), 'sls-home-')), ...QUIET, ...env },
+/** Runs a command with only `env` (plus PATH with the project's bins, a fresh HOME and QUIET), and an empty stdin. */
+async function runQuietly(file: string, args: readonly string[], env: Record<string, string>): Promise<CommandResult> {
+  const running = promisify(execFile)(file, [...args], {
+    env: { PATH: `${BIN}:${process.env.PATH ?? ''}`, HOME: mkdtempSync(join(tmpdir(), 'sls-home-')), ...QUIET, ...env },
     timeout: 120_000,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -34,6 +28,22 @@ export async function npmScriptWithoutBuild(name: string, args: readonly string[
   running.child.stdin?.end();
   const result = await running.catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '', failed: true }));
   return { stdout: result.stdout, stderr: result.stderr, failed: 'failed' in result };
+}
+
+/** The project's serverless CLI (osls). */
+export const serverless = (args: readonly string[], env: Record<string, string> = {}): Promise<CommandResult> =>
+  runQuietly(join(BIN, 'serverless'), args, env);
+
+/**
+ * Runs `npm run <name>` as package.json says, but without its leading `npm run build && `: the
+ * suite's global setup built dist/ once, and a rebuild here would rewrite it under the feet of
+ * tests running beside.
+ */
+export async function npmScriptWithoutBuild(name: string, args: readonly string[], env: Record<string, string>): Promise<CommandResult> {
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const script = scripts[name];
+  if (script === undefined || !script.startsWith('npm run build && ')) throw new Error(`package.json has no script ${name} that builds first`);
+  return runQuietly('sh', ['-c', `${script.slice('npm run build && '.length)} "$@"`, name, ...args], env);
 }
 
 /** invoke local prints the handler's log lines, then the returned value (or the error) as indented JSON. */
