@@ -69,7 +69,7 @@ async function installedCli(args: string[], env: Record<string, string>) {
 describe('the packed CLI (npm pack, then npm install --global of the tarball, offline)', () => {
   it('packs only the CLI, executable, and declares no dependency to fetch', () => {
     expect(packed.filename).toBe(`drs-auto-retry-${packageJson.version}.tgz`);
-    expect(packed.files.map((file) => file.path).sort()).toEqual(['README.md', 'SECURITY.md', 'dist/aws-dynamodb.cjs', 'dist/drs-auto-retry.cjs', 'package.json']);
+    expect(packed.files.map((file) => file.path).sort()).toEqual(['LICENSE', 'README.md', 'SECURITY.md', 'dist/aws-dynamodb.cjs', 'dist/drs-auto-retry.cjs', 'package.json']);
     expect(packed.files.find((file) => file.path === 'dist/drs-auto-retry.cjs')?.mode).toBe(0o755);
     expect(readFileSync(join(ROOT, 'dist', 'drs-auto-retry.cjs'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     // Everything the CLI needs is bundled into dist/: a dependency here would be fetched from the registry.
