@@ -1,7 +1,7 @@
 // Bundles the two faces with esbuild: the Lambda handler (target node22, the Lambda runtime),
 // with the PostgreSQL driver beside it, and the CLI (target node20, which FunctionGraph and this
 // project's minimum share), with the DynamoDB client beside it. The FunctionGraph zip has its own script, scripts/packageFunctionGraph.mjs.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -76,3 +76,6 @@ await Promise.all(
     if (cli.metafile !== undefined) writeFileSync(join(cli.metafile, `${name}.meta.json`), JSON.stringify(result.metafile));
   }),
 );
+// The packed CLI's bin must be executable in the tarball (npm pack keeps the file's mode), so a
+// host can run `drs-auto-retry` or `./dist/drs-auto-retry.cjs` directly.
+chmodSync(join('dist', 'drs-auto-retry.cjs'), 0o755);
