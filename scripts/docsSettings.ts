@@ -1,6 +1,6 @@
 // `npm run docs:settings`: rewrites README's settings tables from the schema (scripts/settingsTables.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { TABLES } from '../lib/input/settings/setting.js';
+import { TABLES } from '../lib/input/settings/docs.js';
 import { rewriteSettingsTables } from './settingsTables.js';
 
 const readme = readFileSync('README.md', 'utf8');

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_NAMES, meantName, readSettings } from '../lib/input/settings/read.js';
+import { SETTING_DOCS, TABLES, type SettingDoc } from '../lib/input/settings/docs.js';
 import { SETTINGS } from '../lib/input/settings/schema.js';
-import { TABLES, type Face, type Setting } from '../lib/input/settings/setting.js';
+import type { Face, Setting } from '../lib/input/settings/setting.js';
 import { rewriteSettingsTables } from '../scripts/settingsTables.js';
 import { parseHcl, type HclFile } from './support/hcl.js';
 
@@ -14,7 +15,10 @@ import { parseHcl, type HclFile } from './support/hcl.js';
  * or declared `notDeployed` with the reason.
  */
 
-const DECLARED = Object.entries(SETTINGS) as Array<[string, Setting]>;
+/** Each setting with its README text (lib/input/settings/docs.ts). */
+const DECLARED = Object.entries(SETTINGS).map(([name, setting]): [string, Setting & SettingDoc] => [
+  name, { ...(setting as Setting), ...(SETTING_DOCS as Record<string, SettingDoc>)[name] as SettingDoc },
+]);
 const readBy = (face: Face) => DECLARED.filter(([, setting]) => setting.faces.includes(face));
 /** Names of the tool's own families (and the proxies) wherever they are written. */
 const NAME_IN_TEXT = /\b(?:(?:DRS|NOTIFY|OS|SMN)_[A-Z0-9_]*[A-Z0-9]|(?:HTTPS?|ALL|NO)_PROXY)\b/g;
@@ -30,6 +34,10 @@ describe('README', () => {
   it('names no variable the schema does not declare (but the misspelt one its example refuses)', () => {
     const refusedExample = (name: string) => meantName(name) !== undefined && README.includes(`${name} is not a setting of drs-auto-retry`);
     expect([...namesIn(README)].filter((name) => !KNOWN_NAMES.has(name) && !refusedExample(name))).toEqual([]);
+  });
+
+  it('has README text for every setting and for nothing else (lib/input/settings/docs.ts)', () => {
+    expect(Object.keys(SETTING_DOCS)).toEqual(Object.keys(SETTINGS));
   });
 
   it('has a one-line doc for every setting, which a Markdown table can hold', () => {
@@ -198,7 +206,7 @@ describe('how many job ids fit in DRS_JOB_IDS', () => {
 
     // Assess
     const said = (pattern: RegExp, text: string) => Number(pattern.exec(text)?.[1]);
-    const claimed = said(/about (\d+) fit/, SETTINGS.DRS_JOB_IDS.doc);
+    const claimed = said(/about (\d+) fit/, SETTING_DOCS.DRS_JOB_IDS.doc);
     expect([onLambda, onFunctionGraph].every((measured) => Math.abs(claimed - measured) <= 0.15 * measured), `${onLambda}, ${onFunctionGraph}`).toBe(true);
     expect(Math.abs(said(/about\s+(\d+)\s+on\s+Lambda/, README) - onLambda), `${onLambda} on Lambda`).toBeLessThanOrEqual(5);
     expect(Math.abs(said(/about\s+(\d+)\s+on\s+FunctionGraph/, README) - onFunctionGraph), `${onFunctionGraph} on FunctionGraph`).toBeLessThanOrEqual(5);

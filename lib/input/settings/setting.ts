@@ -10,23 +10,14 @@ import { jobId, preview, retryStatuses, wholeNumberText, type Limit } from '../v
 export const FACES = ['cli', 'lambda', 'functiongraph'] as const;
 export type Face = (typeof FACES)[number];
 
-/** The README table that lists a setting (between `<!-- settings:NAME -->` markers). */
-export const TABLES = ['configuration', 'network', 'ledger', 'notify'] as const;
-export type SettingsTable = (typeof TABLES)[number];
-
-/** The declaration of one variable. */
+/** The declaration of one variable (its README text is in ./docs.ts). */
 export interface Setting<T = unknown> {
   /** Parses the variable's text. Absent for a variable node reads itself, which is only documented. */
   type?: z.ZodMiniType<T, string>;
-  /** One line for README's table (Markdown). */
-  doc: string;
-  table: SettingsTable;
   /** The faces whose runs it changes. */
   faces: readonly Face[];
   /** The value when the variable is unset. */
   default?: T;
-  /** The default as README says it, where `default` cannot (computed, or none). */
-  shownDefault?: string;
   /** The values it takes, where the doc does not say them, as README shows them after the doc, e.g. `1..100`. */
   range?: string;
   /** Never quoted in a message or a log; encrypted user data on FunctionGraph. */
@@ -37,8 +28,6 @@ export interface Setting<T = unknown> {
   endpoint?: boolean;
   /** Other names of the same variable, and which value counts when both are set. */
   aliases?: { names: readonly string[]; rule: 'alias wins' | 'must agree' };
-  /** Why a deployment does not offer the variable, per deployment file. */
-  notDeployed?: { serverless?: string; terraform?: string };
 }
 
 /** A value check on the trimmed text; `message` follows the variable's name. */
