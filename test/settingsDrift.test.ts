@@ -97,6 +97,10 @@ describe('serverless.yml (the Lambda function)', () => {
     }
   });
 
+  it('deploys NOTIFY_ON at the schema\'s default, so a deployment tells each problem once', () => {
+    expect(defaultParams.get(paramOf(environment.get('NOTIFY_ON') ?? '') ?? '')).toBe(SETTINGS.NOTIFY_ON.default);
+  });
+
   it('has default params that the schema accepts', () => {
     for (const [name, value] of environment) {
       const text = defaultParams.get(paramOf(value) ?? '')?.replace('${sls:stage}', 'dev');

@@ -64,7 +64,7 @@ variable "discover" {
 }
 
 variable "settings" {
-  description = "More plain settings of README \"Configuration\", e.g. { DRS_MAX_ATTEMPTS = \"3\", NOTIFY_ON = \"problems\" }. Never put a secret here: plain user data is shown in the console."
+  description = "More plain settings of README \"Configuration\", e.g. { DRS_MAX_ATTEMPTS = \"3\", NOTIFY_ON = \"changes\" }. Never put a secret here: plain user data is shown in the console."
   type        = map(string)
   default     = {}
 }
