@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../functions/autoRetry.js';
 import { ConfigError } from '../lib/errors.js';
 import { DEFAULT_ACCESS_KEY, DEFAULT_USER, startEmulator, type Emulator } from './emulator/index.js';
+import { captureStdout } from './support/captureStdout.js';
 import { runCli, type CliResult } from './support/cli.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
 
@@ -124,13 +125,19 @@ describe('bad input', () => {
       process.env = envFor(c.env);
       try {
         // Act
-        const error = await handler(c.event ?? { jobIds: ['a1'] }, { getRemainingTimeInMillis: () => 60_000 } as Context).catch((e: unknown) => e);
+        const { error, lines, json } = await captureStdout(() => handler(c.event ?? { jobIds: ['a1'] }, { getRemainingTimeInMillis: () => 60_000 } as Context));
 
         // Assess
         expect(error).toBeInstanceOf(ConfigError);
         expect((error as Error).message).toMatch(c.message);
         expect((error as Error).message).not.toContain(DEFAULT_USER.password);
         expect(emulator.log.entries).toEqual([]);
+        // One line says why, with the same message; one EMF line counts the failed run.
+        expect(json().filter((line) => line.level === 'error')).toEqual([
+          expect.objectContaining({ msg: 'invalid input or configuration; nothing was sent to DRS', error: expect.objectContaining({ message: (error as Error).message }) }),
+        ]);
+        expect(json().filter((line) => '_aws' in line)).toEqual([expect.objectContaining({ RunFailed: 1 })]);
+        expect(lines.join('\n')).not.toContain(DEFAULT_USER.password);
       } finally {
         process.env = saved;
       }

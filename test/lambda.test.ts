@@ -5,6 +5,7 @@ import { handler, RunFailedError } from '../functions/autoRetry.js';
 import type { Report } from '../lib/core/report.js';
 import { ConfigError } from '../lib/errors.js';
 import { demoJobId } from './emulator/demoProject.js';
+import { captureStdout } from './support/captureStdout.js';
 import { emulatorEnv, leakedSecrets, secretsInPlay } from './support/emulatorEnv.js';
 import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
@@ -20,10 +21,20 @@ function context(remainingMs = 300_000): Context {
   } as unknown as Context;
 }
 
+/**
+ * Runs the handler with its stdout (the function's log) captured: every run logs its report and
+ * one EMF line whose RunFailed says how it ended, and neither holds a secret.
+ */
 async function invoke(payload: unknown, ctx = context()): Promise<Report> {
-  const report = (await handler(payload, ctx)) as Report;
-  expect(leakedSecrets([JSON.stringify(report)], secretsInPlay(emulator))).toEqual([]);
-  return report;
+  const { result, error, lines, json } = await captureStdout(() => handler(payload, ctx));
+  const report = result ?? (error instanceof RunFailedError ? error.report : undefined);
+  expect(leakedSecrets([JSON.stringify(report ?? {}), ...lines], secretsInPlay(emulator))).toEqual([]);
+  expect(json().filter((line) => '_aws' in line)).toEqual([expect.objectContaining({ RunFailed: report?.error || error !== undefined ? 1 : 0 })]);
+  if (report) {
+    expect(json().find((line) => line.msg === 'drs-auto-retry report')).toMatchObject({ report: { runId: report.runId, summary: report.summary } });
+  }
+  if (error !== undefined) throw error;
+  return report as Report;
 }
 
 useDemoEmulator();

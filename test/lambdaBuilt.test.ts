@@ -102,7 +102,6 @@ describe('the built Lambda handler (dist/autoRetry.cjs in a fresh process)', () 
     expect(declared).toEqual({ ...Object.fromEntries(Object.values(OUTCOME_METRICS).map((name) => [name, 'Count'])), RunFailed: 'Count', DurationMs: 'Milliseconds' });
     for (const outcome of ['requested', ...OUTCOMES] as const) expect(line?.[OUTCOME_METRICS[outcome]]).toBe(report.summary[outcome]);
     expect(line).toMatchObject({ RunFailed: 0, DurationMs: report.durationMs, Retried: 2, NeedsAttention: 1 });
-    process.stdout.write(`lambdaBuilt: EMF line: ${invocation.lines.find((l) => l.includes('"_aws"'))}\n`);
   });
 
   it('counts a failed run (RunFailed 1), logs its report then its error, and fails the invocation', async () => {
