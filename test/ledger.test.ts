@@ -42,7 +42,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(opened.map((ledger) => ledger.close()));
-  await Promise.all([dynamo.close(), postgres.close()]);
+  // After a failed start they may be unset: the start's own error is the one to read.
+  await Promise.all([dynamo?.close(), postgres?.close()]);
 });
 
 const ledgers: Array<[string, () => Promise<RetryLedger>]> = [

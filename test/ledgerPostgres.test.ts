@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(opened.map((ledger) => ledger.close()));
-  await postgres.close();
+  await postgres?.close(); // unset after a failed start, whose error says why
 });
 
 const open = (options: Partial<PostgresLedgerOptions> & { url: string }) => {

@@ -25,7 +25,7 @@ let url: string;
 beforeAll(async () => {
   postgres = await startPostgres();
 });
-afterAll(() => postgres.close());
+afterAll(() => postgres?.close()); // unset after a failed start, whose error says why
 useDemoEmulator();
 beforeEach(async () => {
   url = await postgres.freshDatabase();

