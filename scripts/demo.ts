@@ -6,10 +6,16 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DEMO_JOBS, seedDemoProject } from '../test/emulator/demoProject.js';
+import { FAILURE_CAUSE_JOBS } from '../test/emulator/failureCauses.js';
 import { startEmulator, type Emulator } from '../test/emulator/index.js';
 import { emulatorEnv } from '../test/support/emulatorEnv.js';
 
 const CLI = join(process.cwd(), 'dist', 'drs-auto-retry.cjs');
+/**
+ * Three tasks failed for documented causes (README "Why did it fail?"): a full disk and a
+ * duplicate key, which no resume heals, and an unreachable database whose text holds its password.
+ */
+const CAUSE_JOBS = FAILURE_CAUSE_JOBS.filter((job) => ['diskFull', 'duplicateKey', 'unreachableWithPassword'].includes(job.key));
 /** An id DRS has never heard of, as a typo in DRS_JOB_IDS would be. */
 const UNKNOWN_JOB = '00000000-0000-4000-8000-000000000jb101';
 
@@ -37,9 +43,14 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ latencyMs: 20 });
   try {
     seedDemoProject(emulator);
-    heading(`DRS emulator on ${emulator.url}: a project with ${DEMO_JOBS.length} tasks`);
+    for (const job of CAUSE_JOBS) emulator.addTask({ id: job.id, name: job.name, status: job.status, errorCode: 'DRS.M01501', errorMessage: job.text });
+    heading(`DRS emulator on ${emulator.url}: a project with ${DEMO_JOBS.length + CAUSE_JOBS.length} tasks`);
     for (const job of DEMO_JOBS) {
       process.stdout.write(`  ${job.id}  ${job.dbUseType.padEnd(14)} ${job.status.padEnd(24)} ${job.note}\n`);
+    }
+    for (const job of CAUSE_JOBS) {
+      const note = job.decision === 'person' ? `failed for ${job.cause}: no resume heals it` : `failed for ${job.cause} (its text holds a database password)`;
+      process.stdout.write(`  ${job.id}  ${'migration'.padEnd(14)} ${job.status.padEnd(24)} ${note}\n`);
     }
     process.stdout.write(`  ${UNKNOWN_JOB}  (configured in DRS_JOB_IDS, unknown to DRS)\n`);
 
