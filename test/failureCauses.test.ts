@@ -116,6 +116,12 @@ describe('status first, then the cause', () => {
     expect(decision).toMatchObject({ action: 'retry', fields: { cause: { id: 'dbms-unreachable', retry: true } } });
   });
 
+  it('gives a job its status settled no unknown cause: its hint speaks of a resume that never comes', () => {
+    const decision = classifyWithCause(task('CREATE_FAILED'), RETRY, 'Failed to create instance!');
+    expect(decision).toMatchObject({ action: 'settle', outcome: { outcome: 'needs_attention', failureReason: 'Failed to create instance!' } });
+    expect(decision.action === 'settle' && 'cause' in decision.outcome).toBe(false);
+  });
+
   it('never makes a status retryable that is not: the cause is reported, the status decides', () => {
     const create = classifyWithCause(task('CREATE_FAILED'), RETRY, LIST_EXAMPLE);
     expect(create).toMatchObject({ action: 'settle', outcome: { outcome: 'needs_attention', status: 'CREATE_FAILED', cause: { id: 'dbms-unreachable' } } });

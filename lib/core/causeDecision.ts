@@ -5,7 +5,7 @@
  */
 import { classifyTask, type Decision } from './classify.js';
 import { matchCause, type CauseRules } from './causeRuleSet.js';
-import type { JobCause } from './failureCauses.js';
+import { UNKNOWN_CAUSE_ID, type JobCause } from './failureCauses.js';
 import { failureReason } from './failureText.js';
 import type { ObservedTask } from './outcomes.js';
 import { isFailedStatus } from './taskStatuses.js';
@@ -42,7 +42,8 @@ export function causeFields(status: string | undefined, text: string | undefined
  * - `retry` and a cause that retries (or `unknown`, unless an operator changed it): still `retry`,
  *   with the fields;
  * - `retry` and a cause that needs a person: `needs_attention`, never sent to DRS, no budget spent;
- * - `settle` (the status decided): unchanged, plus the fields, so a person still reads the hint.
+ * - `settle` (the status decided): unchanged, plus the fields, so a person still reads the hint;
+ *   an `unknown` cause is left out there, since nothing is resumed.
  * @param text DRS's raw failure text (`failed_reason` or `error_msg`): matched raw, masked here.
  */
 export function classifyWithCause(
@@ -53,7 +54,13 @@ export function classifyWithCause(
 ): CauseDecision {
   const decision = classifyTask(task, retryStatuses);
   const fields = causeFields(task?.status, text, rules);
-  if (decision.action === 'settle') return { action: 'settle', outcome: { ...decision.outcome, ...fields } };
+  if (decision.action === 'settle') {
+    // The status settled it, so nothing is resumed: `unknown`'s hint ("resumed as its status
+    // allows") would mislead. A rule that matched still says what a person does.
+    const { cause, ...rest } = fields;
+    const known = cause !== undefined && cause.id !== UNKNOWN_CAUSE_ID ? { cause } : {};
+    return { action: 'settle', outcome: { ...decision.outcome, ...rest, ...known } };
+  }
   if (fields.cause === undefined || fields.cause.retry) return { action: 'retry', fields };
   const detail = { status: task?.status, errorCode: task?.errorCode, errorMessage: task?.errorMessage };
   return {
