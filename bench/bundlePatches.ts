@@ -13,18 +13,15 @@
  *   npx tsx bench/bundlePatches.ts --variant keep-names   esbuild's keepNames on the whole bundle, against the build's
  *   --processes N                                         processes per variant (default 15)
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 // @ts-expect-error: a plain .mjs module without types
-import { AXIOS_PATCHES, axiosPatches, common, FAIL, inAxios, replace } from '../scripts/bundleOptions.mjs';
+import { AXIOS_PATCHES, axiosPatches, besideLambdaBundle, common, ERRORS_ENTRY, FAIL, inAxios, replace } from '../scripts/bundleOptions.mjs';
 import { median } from './fixtures.js';
-
-const run = promisify(execFile);
+import { medianDelta, sampleInit } from './initAB.js';
 
 /** A patch: an esbuild plugin with a name. */
 type Patch = Plugin;
@@ -84,10 +81,11 @@ interface Variant {
   /** The patches applied. */
   patches: Patch[];
   keepNames?: boolean;
-  file?: string;
+  /** The bundle built. */
+  files: string[];
 }
 
-/** The Lambda bundle as scripts/build.mjs builds it, `pg` left beside it. */
+/** The Lambda bundle as scripts/build.mjs builds it, its side files left beside it. */
 async function buildVariant(variant: Variant, dir: string): Promise<string> {
   const outdir = join(dir, variant.name.replace(/[^\w-]+/g, '_'));
   mkdirSync(outdir, { recursive: true });
@@ -98,42 +96,14 @@ async function buildVariant(variant: Variant, dir: string): Promise<string> {
     target: 'node22',
     outdir,
     outExtension: { '.js': '.cjs' },
-    external: ['@aws-sdk/*', 'pg-native', 'pg'],
-    plugins: [...plugins, axiosPatches(variant.patches) as Plugin],
+    external: ['@aws-sdk/*', 'pg-native'],
+    plugins: [...plugins, axiosPatches(variant.patches) as Plugin, besideLambdaBundle('autoRetry') as Plugin],
     ...(variant.keepNames === undefined ? {} : { keepNames: variant.keepNames }),
   };
   await build(options);
+  // The error family the bundle loads beside it.
+  await build({ ...(common as BuildOptions), plugins: [...plugins, besideLambdaBundle('errors') as Plugin], stdin: ERRORS_ENTRY, target: 'node22', outfile: join(outdir, 'errors.cjs') });
   return join(outdir, 'autoRetry.cjs');
-}
-
-// Runs in each fresh process: the CPU and wall time of loading the bundle.
-const PROBE = `const c0 = process.cpuUsage(); const t0 = performance.now(); require(process.argv[1]);
-const wall = performance.now() - t0; const c = process.cpuUsage(c0);
-process.stdout.write(JSON.stringify({ cpu: (c.user + c.system) / 1000, wall }));`;
-
-interface Sample {
-  cpu: number;
-  wall: number;
-}
-
-async function requireMs(file: string): Promise<Sample> {
-  // No inherited NODE_OPTIONS (tsx's loader would be timed too); the handler needs no env to load.
-  const { stdout } = await run(process.execPath, ['-e', PROBE, file], { env: { PATH: process.env.PATH ?? '' } });
-  return JSON.parse(stdout) as Sample;
-}
-
-/** Init samples of every variant, interleaved: round r loads each variant once, in a rotating order. */
-async function sampleInit(variants: Variant[], processes: number): Promise<Map<string, Sample[]>> {
-  const samples = new Map(variants.map((v) => [v.name, [] as Sample[]]));
-  for (let round = 0; round < processes; round++) {
-    for (let i = 0; i < variants.length; i++) {
-      const variant = variants[(i + round) % variants.length] as Variant;
-      samples.get(variant.name)?.push(await requireMs(variant.file ?? ''));
-    }
-    process.stderr.write(`bundlePatches: round ${round + 1}/${processes}\r`);
-  }
-  process.stderr.write('\n');
-  return samples;
 }
 
 async function main(): Promise<void> {
@@ -141,31 +111,32 @@ async function main(): Promise<void> {
   const processes = Number(values.processes ?? 15);
   if (!Number.isInteger(processes) || processes < 1) throw new TypeError(`Expected \`--processes\` to be a whole number from 1 and up, got ${values.processes}`);
   const base = values.all ? [...KEPT, ...DROPPED] : KEPT;
-  const reference: Variant = { name: 'reference', patches: base };
+  const reference: Variant = { name: 'reference', patches: base, files: [] };
   const variants: Variant[] = [reference];
   if (values.variant === 'keep-names') {
-    variants.push({ name: 'keepNames (whole bundle)', patches: base, keepNames: true });
+    variants.push({ name: 'keepNames (whole bundle)', patches: base, keepNames: true, files: [] });
   } else {
-    for (const patch of base) variants.push({ name: `without ${patch.name}`, patches: base.filter((p) => p !== patch) });
-    if (!values.all) for (const patch of DROPPED) variants.push({ name: `with ${patch.name}`, patches: [...base, patch] });
-    variants.push({ name: 'no patch', patches: [] });
+    for (const patch of base) variants.push({ name: `without ${patch.name}`, patches: base.filter((p) => p !== patch), files: [] });
+    if (!values.all) for (const patch of DROPPED) variants.push({ name: `with ${patch.name}`, patches: [...base, patch], files: [] });
+    variants.push({ name: 'no patch', patches: [], files: [] });
   }
   const dir = mkdtempSync(join(tmpdir(), 'bundle-patches-'));
   try {
-    for (const variant of variants) variant.file = await buildVariant(variant, dir);
-    const init = await sampleInit(variants, processes);
-    const refBytes = statSync(reference.file ?? '').size;
+    for (const variant of variants) variant.files = [await buildVariant(variant, dir)];
+    const init = await sampleInit(variants, processes, 'bundlePatches');
+    const size = (variant: Variant) => statSync(variant.files[0] ?? '').size;
+    const refBytes = size(reference);
     const refSamples = init.get(reference.name) ?? [];
     const signed = (value: number, unit: string) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}${unit}`;
     console.log(`axios patches, ${processes} interleaved processes each; reference: ${base.length} patches, ${(refBytes / 1024).toFixed(1)} KB, `
       + `init ${median(refSamples.map((s) => s.cpu)).toFixed(1)} ms CPU (${median(refSamples.map((s) => s.wall)).toFixed(1)} ms wall)`);
     console.log(`${'variant'.padEnd(36)} ${'bundle'.padStart(9)} ${'Δ bundle'.padStart(10)} ${'init CPU'.padStart(9)} ${'Δ CPU'.padStart(8)} ${'Δ wall'.padStart(8)}  worth keeping (≥ 5 ms or ≥ 10 KB)`);
     for (const variant of variants) {
-      const bytes = statSync(variant.file ?? '').size;
+      const bytes = size(variant);
       const own = init.get(variant.name) ?? [];
       const dKb = (bytes - refBytes) / 1024;
-      const dCpu = median(own.map((s, r) => s.cpu - (refSamples[r]?.cpu ?? 0)));
-      const dWall = median(own.map((s, r) => s.wall - (refSamples[r]?.wall ?? 0)));
+      const dCpu = medianDelta(own, refSamples, 'cpu');
+      const dWall = medianDelta(own, refSamples, 'wall');
       // Left out, a patch is worth its keep when the bundle grows by it; added, when it shrinks by it.
       const sign = variant.name.startsWith('with ') ? -1 : 1;
       const verdict = !/^with(out)? /.test(variant.name) ? '' : sign * dKb >= 10 || sign * dCpu >= 5 ? 'yes' : 'no';

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { median } from './fixtures.js';
@@ -21,6 +21,11 @@ export interface Deployable {
   zipBytes: number;
   /** Bytes in the bundle per package (project files as `(project)`), largest first. */
   composition: Array<{ part: string; bytes: number }>;
+  /**
+   * The files the bundle requires beside it (scripts/bundleOptions.mjs, SIDE_FILES), and whether
+   * loading the bundle loads them too (the shared error family) or only a run that asks for them.
+   */
+  besides: Array<{ file: string; bytes: number; atInit: boolean }>;
   init: InitTimes;
 }
 
@@ -32,6 +37,22 @@ export interface InitTimes {
   sinceStartMs: number;
   /** Median time from process start to the first line of user code: node's boot alone. */
   nodeBootMs: number;
+  /** The files beside the bundle that its require loaded. */
+  loaded: string[];
+}
+
+/** Every file `file` requires beside itself (`require("./x.cjs")`), and theirs, by name. */
+export function filesBeside(file: string): string[] {
+  const found = new Set<string>();
+  const visit = (path: string) => {
+    for (const [, name] of readFileSync(path, 'utf8').matchAll(/require\("\.\/([\w.-]+\.cjs)"\)/g)) {
+      if (name === undefined || found.has(name)) continue;
+      found.add(name);
+      visit(join(dirname(file), name));
+    }
+  };
+  visit(file);
+  return [...found].sort();
 }
 
 /**
@@ -62,30 +83,34 @@ export function composition(metafilePath: string): Array<{ part: string; bytes: 
 
 // Runs in each fresh process: performance.now() counts from process start.
 const PROBE = `const t0 = performance.now(); require(process.argv[1]); const t1 = performance.now();
-process.stdout.write(JSON.stringify({ boot: t0, require: t1 - t0, total: t1 }));`;
+const loaded = Object.keys(require.cache).filter((f) => f !== process.argv[1]).map((f) => require('node:path').basename(f));
+process.stdout.write(JSON.stringify({ boot: t0, require: t1 - t0, total: t1, loaded }));`;
 
 /** Loads the bundle in `processes` fresh node processes, one after the other. */
 export async function measureInit(processes: number): Promise<InitTimes> {
-  const samples: Array<{ boot: number; require: number; total: number }> = [];
+  const samples: Array<{ boot: number; require: number; total: number; loaded: string[] }> = [];
   for (let i = 0; i < processes; i++) {
     // No inherited NODE_OPTIONS (tsx's loader would be timed too); the handler needs no env to load.
     const { stdout } = await run(process.execPath, ['-e', PROBE, BUNDLE], { env: { PATH: process.env.PATH ?? '' } });
-    samples.push(JSON.parse(stdout) as { boot: number; require: number; total: number });
+    samples.push(JSON.parse(stdout) as { boot: number; require: number; total: number; loaded: string[] });
   }
   return {
     processes,
     requireMs: median(samples.map((s) => s.require)),
     sinceStartMs: median(samples.map((s) => s.total)),
     nodeBootMs: median(samples.map((s) => s.boot)),
+    loaded: samples[0]?.loaded ?? [],
   };
 }
 
 export async function measureDeployable(metafilePath: string, initProcesses: number): Promise<Deployable> {
   const bytes = readFileSync(BUNDLE);
+  const init = await measureInit(initProcesses);
   return {
     bundleBytes: statSync(BUNDLE).size,
     zipBytes: zipSize(bytes),
     composition: composition(metafilePath),
-    init: await measureInit(initProcesses),
+    besides: filesBeside(BUNDLE).map((file) => ({ file, bytes: statSync(join(dirname(BUNDLE), file)).size, atInit: init.loaded.includes(file) })),
+    init,
   };
 }

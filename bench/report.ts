@@ -161,6 +161,12 @@ export function renderTable(t: TableInput): string {
   rows.push(['bundle dist/autoRetry.cjs', kb(d.bundleBytes), `${n(d.bundleBytes)} bytes; zipped (deflate 9) ${kb(d.zipBytes)}`]);
   const top = d.composition.slice(0, 6).map((c) => `${c.part} ${kb(c.bytes)}`).join(', ');
   rows.push(['  largest parts', '', top]);
+  const atInit = d.besides.filter((b) => b.atInit);
+  rows.push([
+    '  beside it',
+    atInit.length > 0 ? `+ ${kb(atInit.reduce((sum, b) => sum + b.bytes, 0))} at init` : '',
+    d.besides.map((b) => `${b.file} ${kb(b.bytes)}${b.atInit ? ' (loaded with the bundle)' : ''}`).join(', '),
+  ]);
   rows.push([
     `init (median of ${d.init.processes} processes)`,
     `require ${d.init.requireMs.toFixed(1)} ms`,
@@ -183,7 +189,10 @@ export function judgeBudgets(t: Omit<TableInput, 'budgets' | 'header'>): Budget[
   budgets.push({ name: `speed-up over the naive loop at N=${n(t.naive.n)}`, limit: '≥ 100×', value: `${speedup.toFixed(0)}×`, met: speedup >= 100 });
   // Second wave (issue 13): axios and the metrics middleware included, 30 ms. Issue 18 raised the
   // bundle cap from 200 to 224 KB, for a build that survives the next axios release.
-  budgets.push({ name: 'bundle, minified', limit: '≤ 224 KB', value: kb(t.deployable.bundleBytes), met: t.deployable.bundleBytes <= 224 * 1024 });
+  // The bundle and what loads with it (the error family beside it), not the files only some
+  // settings load (scripts/bundleOptions.mjs, SIDE_FILES); test/bundleSize.test.ts holds the cap.
+  const loadedBytes = t.deployable.bundleBytes + t.deployable.besides.filter((b) => b.atInit).reduce((sum, b) => sum + b.bytes, 0);
+  budgets.push({ name: 'bundle, minified, with what loads with it', limit: '≤ 224 KB', value: kb(loadedBytes), met: loadedBytes <= 224 * 1024 });
   budgets.push({ name: 'module init (require)', limit: '≤ 30 ms', value: `${t.deployable.init.requireMs.toFixed(1)} ms`, met: t.deployable.init.requireMs <= 30 });
   const rss = Math.max(big?.maxRssMb ?? 0, t.cpu.maxRssMb);
   budgets.push({ name: `peak RSS at N=${n(t.cpu.workload.n)}`, limit: '≤ 128 MB', value: `${rss.toFixed(0)} MB`, met: rss <= 128 });

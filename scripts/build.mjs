@@ -1,27 +1,16 @@
 // Bundles the two faces with esbuild: the Lambda handler (target node22, the Lambda runtime),
-// with the PostgreSQL driver beside it, and the CLI (target node20, which FunctionGraph and this
-// project's minimum share), with the DynamoDB client beside it. The FunctionGraph zip has its own script, scripts/packageFunctionGraph.mjs.
+// with its side files beside it (the ledgers, and the error family they share with it), and the
+// CLI (target node20, which FunctionGraph and this project's minimum share), with the DynamoDB
+// client beside it. The FunctionGraph zip has its own script, scripts/packageFunctionGraph.mjs.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { common as shared } from './bundleOptions.mjs';
+import { besideLambdaBundle, checkSideFile, common as shared, ERRORS_ENTRY, SIDE_FILES } from './bundleOptions.mjs';
 
 // --metafile DIR: also write esbuild's metafiles there (the benchmark reads what each bundle holds).
 const { values: cli } = parseArgs({ options: { metafile: { type: 'string' } } });
-
-/**
- * For the Lambda bundle, `pg` (about 85 KB minified) goes into its own file beside it, dist/pg.cjs,
- * which only a run with DRS_LEDGER_URL loads: the bundle stays within its size budget, and a run
- * without PostgreSQL neither parses nor initialises the driver.
- */
-const pgBesideBundle = {
-  name: 'pg-beside-bundle',
-  setup(bundler) {
-    bundler.onResolve({ filter: /^pg$/ }, () => ({ path: './pg.cjs', external: true }));
-  },
-};
 
 /**
  * For the CLI, the DynamoDB client goes into its own file beside it, dist/aws-dynamodb.cjs (about
@@ -47,19 +36,21 @@ const common = {
   external: ['@aws-sdk/*', 'pg-native'],
   outExtension: { '.js': '.cjs' },
   outdir: 'dist',
-  metafile: cli.metafile !== undefined,
+  // Always: the side files are checked for copies of the error family.
+  metafile: true,
 };
+
+/** The Lambda bundle's settings, for the bundle and for each file beside it (scripts/bundleOptions.mjs, SIDE_FILES). */
+const lambda = (self) => ({ ...common, target: 'node22', plugins: [...common.plugins, besideLambdaBundle(self)] });
 
 const bundles = {
   // dist/autoRetry.cjs.map beside it, for `npm run invoke` (NODE_OPTIONS=--enable-source-maps): an
   // unexpected error's stack then names the sources. Only the bundle is deployed (serverless.yml's
   // package patterns); a deployed function, which does not read the map, shows no location
   // (functions/middleware/shownStack.ts). Locations are all node needs: no sources in the map.
-  autoRetry: {
-    ...common, entryPoints: ['functions/autoRetry.ts'], target: 'node22', plugins: [...common.plugins, pgBesideBundle],
-    sourcemap: 'linked', sourcesContent: false,
-  },
-  pg: { ...common, entryPoints: [{ in: createRequire(import.meta.url).resolve('pg'), out: 'pg' }], target: 'node22' },
+  autoRetry: { ...lambda('autoRetry'), entryPoints: ['functions/autoRetry.ts'], sourcemap: 'linked', sourcesContent: false },
+  ...Object.fromEntries(Object.entries(SIDE_FILES).map(([module, name]) => [name, { ...lambda(name), entryPoints: [{ in: module, out: name }] }])),
+  errors: { ...lambda('errors'), stdin: ERRORS_ENTRY, outdir: undefined, outfile: 'dist/errors.cjs' },
   'drs-auto-retry': { ...common, entryPoints: ['bin/drs-auto-retry.ts'], target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, dynamodbBesideCli] },
   'aws-dynamodb': {
     ...common,
@@ -73,6 +64,7 @@ const bundles = {
 await Promise.all(
   Object.entries(bundles).map(async ([name, options]) => {
     const result = await build(options);
+    if (Object.values(SIDE_FILES).includes(name)) await checkSideFile(name, result.metafile);
     if (cli.metafile !== undefined) writeFileSync(join(cli.metafile, `${name}.meta.json`), JSON.stringify(result.metafile));
   }),
 );

@@ -1,7 +1,10 @@
 // esbuild settings shared by every bundle (scripts/build.mjs, scripts/packageFunctionGraph.mjs).
 import { readFile } from 'node:fs/promises';
-import { sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * pino without the parts lib/log.ts never runs: transports (thread-stream, worker threads, and
@@ -120,6 +123,76 @@ export const keepErrorNames = {
     });
   },
 };
+
+/**
+ * The Lambda bundle's side files: code that only some configurations run, in files beside
+ * dist/autoRetry.cjs that a run loads (`require`) when it needs them, so that the bundle stays
+ * within its cap (224 KB) and a run without them neither parses nor initialises them. Each is the
+ * module lib/ledger/index.ts imports with `await import()` when the settings ask for it.
+ */
+export const SIDE_FILES = {
+  /** DRS_LEDGER_URL: the PostgreSQL ledger, with `pg` (about 85 KB) bundled in. */
+  'lib/ledger/postgresLedger.ts': 'ledger-postgres',
+  /** DRS_LEDGER_TABLE: the DynamoDB ledger (the Lambda runtime provides the AWS SDK). */
+  'lib/ledger/dynamoLedger.ts': 'ledger-dynamodb',
+};
+
+/**
+ * The modules the bundle and its side files share, in one file of their own (dist/errors.cjs)
+ * that both load: a side file with its own copy of the error family would throw a LedgerError
+ * that is no `instanceof` the bundle's LedgerError or DrsAutoRetryError, and so lose its exit
+ * code, its `code` in the report and its handling (lib/app/tellOnce.ts).
+ */
+export const SHARED_FILES = {
+  'lib/errors.ts': 'errors',
+  'lib/ledger/ledgerError.ts': 'errors',
+};
+
+/** The entry of dist/errors.cjs: the modules SHARED_FILES puts in it. */
+export const ERRORS_ENTRY = {
+  contents: Object.keys(SHARED_FILES).map((module) => `export * from './${module}';`).join('\n'),
+  resolveDir: ROOT,
+  sourcefile: 'errors.ts',
+  loader: 'ts',
+};
+
+/**
+ * Splits the Lambda bundle along SIDE_FILES and SHARED_FILES, for the file being built (`self`:
+ * 'autoRetry', or the name of a side or shared file): an import of another side file becomes a
+ * `require` of it when the import runs, an import of a shared module a `require` of its file.
+ * The paths are relative, so the files must sit side by side (serverless.yml packages them).
+ */
+export const besideLambdaBundle = (self) => ({
+  name: 'beside-lambda-bundle',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind === 'entry-point' || args.namespace !== 'file' || args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
+      const module = relative(ROOT, resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split(sep).join('/');
+      const shared = SHARED_FILES[module];
+      if (shared !== undefined && shared !== self) return { path: `./${shared}.cjs`, external: true };
+      const side = SIDE_FILES[module];
+      if (side !== undefined && side !== self) return { path: `./${side}.cjs`, namespace: 'side-file' };
+      return undefined;
+    });
+    // esbuild keeps an `import()` of an external module as is; a require in place of the
+    // imported module keeps the load synchronous and CommonJS, like every other module here.
+    bundler.onLoad({ filter: /.*/, namespace: 'side-file' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    bundler.onResolve({ filter: /.*/, namespace: 'side-file' }, (args) => ({ path: args.path, external: true }));
+  },
+});
+
+/**
+ * Fails the build when a side file holds a module that declares an error class: that module
+ * belongs in SHARED_FILES, or `instanceof` would not hold between the bundle and the side file.
+ */
+export async function checkSideFile(name, metafile) {
+  for (const input of Object.keys(metafile.inputs)) {
+    if (input.includes('node_modules/') || !/\.ts$/.test(input)) continue;
+    if (ERROR_CLASS.test(await readFile(join(ROOT, input), 'utf8'))) {
+      throw new Error(`${name}.cjs would hold its own copy of ${input}, which declares an error class: add it to SHARED_FILES (scripts/bundleOptions.mjs)`);
+    }
+  }
+}
 
 export const common = {
   bundle: true,

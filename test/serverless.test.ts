@@ -68,7 +68,7 @@ describe('serverless invoke local (the built handler, real CLI)', SERVERLESS_TIM
 });
 
 describe('serverless package (offline, no credentials)', SERVERLESS_TIMEOUT, () => {
-  it('produces a zip with only the bundle (and the PostgreSQL driver beside it), and the schedule, event and SNS triggers', async () => {
+  it('produces a zip with only the bundle and the files it loads beside it, and the schedule, event and SNS triggers', async () => {
     // Prepare
     const out = mkdtempSync(join(tmpdir(), 'sls-package-'));
 
@@ -78,7 +78,12 @@ describe('serverless package (offline, no credentials)', SERVERLESS_TIMEOUT, () 
     // Assess
     expect(result.failed).toBe(false);
     const zipList = await run('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(out, 'drs-auto-retry.zip')]);
-    expect(zipList.stdout.trim().split('\n').sort()).toEqual(['dist/autoRetry.cjs', 'dist/pg.cjs']);
+    const packed = zipList.stdout.trim().split('\n').sort();
+    expect(packed).toEqual(['dist/autoRetry.cjs', 'dist/errors.cjs', 'dist/ledger-dynamodb.cjs', 'dist/ledger-postgres.cjs']);
+    // Every file a packed one requires beside it (scripts/bundleOptions.mjs, SIDE_FILES) is packed too.
+    const besides = packed.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/require\("\.\/([\w.-]+\.cjs)"\)/g)].map((m) => `dist/${m[1]}`));
+    expect(besides.length).toBeGreaterThan(0);
+    expect([...new Set(besides)].filter((file) => !packed.includes(file))).toEqual([]);
     const template = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
     const resources = Object.values((JSON.parse(template) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources);
     const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');

@@ -12,6 +12,8 @@ export interface BuiltInvocation {
   /** stdout as written, newlines included. */
   stdout: string;
   stderr: string;
+  /** The files in dist/ the process had loaded when the handler was done, the bundle's side files among them. */
+  besides: string[];
 }
 
 /** Invokes the built handler (dist/autoRetry.cjs) in a fresh node process with only `env` (plus PATH). */
@@ -33,8 +35,8 @@ export function invokeBuilt(event: unknown, env: Record<string, string>, remaini
     child.on('close', (code) => {
       const stdout = Buffer.concat(out).toString('utf8');
       if (code !== 0) return reject(new Error(`the runner exited with ${code}: ${stderr}`));
-      const result = JSON.parse(readFileSync(resultFile, 'utf8')) as BuiltInvocation['result'];
-      resolve({ result, stdout, stderr, lines: stdout.split('\n').filter((line) => line !== '') });
+      const { besides, ...result } = JSON.parse(readFileSync(resultFile, 'utf8')) as BuiltInvocation['result'] & { besides: string[] };
+      resolve({ result: result as BuiltInvocation['result'], stdout, stderr, besides, lines: stdout.split('\n').filter((line) => line !== '') });
     });
   });
 }

@@ -3,7 +3,8 @@
 //   node test/support/lambdaRunner.mjs <event.json> <result.json> <remaining ms>
 // The returned value (or the thrown error) goes to <result.json>, so stdout holds only log lines.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [eventFile, resultFile, remaining] = process.argv.slice(2);
@@ -23,6 +24,9 @@ try {
 } catch (error) {
   result = { ok: false, error: { name: error.name, message: error.message, code: error.code } };
 }
-writeFileSync(resultFile, JSON.stringify({ ...result, elapsedMs: Date.now() - started }));
+// The files beside the bundle that the run loaded (scripts/bundleOptions.mjs, SIDE_FILES).
+const dist = join(process.cwd(), 'dist');
+const besides = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.startsWith(`${dist}/`)).map((file) => basename(file)).filter((file) => file !== 'autoRetry.cjs').sort();
+writeFileSync(resultFile, JSON.stringify({ ...result, elapsedMs: Date.now() - started, besides }));
 // Lambda freezes the process after the return; here open keep-alive sockets must not hold it.
 process.exit(0);

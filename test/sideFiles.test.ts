@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invokeBuilt } from './support/builtHandler.js';
+import { LOCAL_AWS_ENV, startDynalite, type LocalDynamo } from './support/dynalite.js';
+import { emulatorEnv } from './support/emulatorEnv.js';
+import { emulator, useDemoEmulator } from './support/demoEmulator.js';
+
+/**
+ * The Lambda bundle's side files (scripts/bundleOptions.mjs, SIDE_FILES): the ledgers sit beside
+ * dist/autoRetry.cjs and load only when the settings ask for them, and they share the bundle's
+ * error family (dist/errors.cjs), so a ledger's error is still one of the family: its code reaches
+ * the report, and the run fails with it rather than as an internal error.
+ */
+
+const JOB = '5a1d0c44-6b1e-4c8e-9f3a-0d2b7e1f9jb101';
+let dynamo: LocalDynamo;
+/** A loopback port that accepts nothing: a ledger there is down. */
+let closedPort: number;
+
+useDemoEmulator();
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closedPort = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+afterAll(() => dynamo.close());
+
+describe('the built Lambda bundle and the files beside it', () => {
+  it('loads no ledger without one: only the error family beside it', async () => {
+    // Prepare
+    emulator.addTask({ id: JOB, status: 'FULL_TRANSFER_FAILED' });
+
+    // Act
+    const invocation = await invokeBuilt({ jobIds: [JOB] }, emulatorEnv(emulator));
+
+    // Assess
+    expect(invocation.result.ok).toBe(true);
+    expect(invocation.besides).toEqual(['errors.cjs']);
+  });
+
+  it('keeps the budget in DynamoDB with the ledger beside it, between two invocations', async () => {
+    // Prepare
+    const table = `ledger-side-${Math.random().toString(36).slice(2, 8)}`;
+    await dynamo.createLedgerTable(table);
+    emulator.addTask({ id: JOB, status: 'FULL_TRANSFER_FAILED' });
+    const env = { ...emulatorEnv(emulator), ...LOCAL_AWS_ENV, DRS_LEDGER_TABLE: table, DRS_LEDGER_ENDPOINT: dynamo.endpoint };
+
+    // Act
+    const first = await invokeBuilt({ jobIds: [JOB] }, env);
+    emulator.setStatus(JOB, 'INCRE_TRANSFER_FAILED');
+    const second = await invokeBuilt({ jobIds: [JOB] }, env);
+
+    // Assess: the second run holds the job back, by the attempt the first one recorded
+    expect(first.result.ok && first.result.value.jobs[0]?.outcome).toBe('retried');
+    expect(second.result.ok && second.result.value.jobs[0]).toMatchObject({ outcome: 'deferred', reason: expect.stringMatching(/^next attempt after /) });
+    expect(first.besides).toEqual(['errors.cjs', 'ledger-dynamodb.cjs']);
+  });
+
+  it.each([
+    ['DynamoDB', 'ledger-dynamodb.cjs', () => ({ ...LOCAL_AWS_ENV, DRS_LEDGER_TABLE: 'drs-auto-retry-ledger', DRS_LEDGER_ENDPOINT: `http://127.0.0.1:${closedPort}` })],
+    ['PostgreSQL', 'ledger-postgres.cjs', () => ({ DRS_LEDGER_URL: `postgres://drs:secret-password@127.0.0.1:${closedPort}/drs` })],
+  ])('fails the run with LEDGER_UNAVAILABLE when the %s ledger is down, an error of the family across the files', async (_name, file, ledgerEnv) => {
+    // Prepare
+    emulator.addTask({ id: JOB, status: 'FULL_TRANSFER_FAILED' });
+
+    // Act
+    const invocation = await invokeBuilt({ jobIds: [JOB] }, { ...emulatorEnv(emulator), ...ledgerEnv() });
+
+    // Assess: a LedgerError from the side file is a DrsAutoRetryError of the bundle (else INTERNAL)
+    expect(invocation.result.ok).toBe(false);
+    expect(!invocation.result.ok && invocation.result.error).toMatchObject({ name: 'RunFailedError', code: 'LEDGER_UNAVAILABLE' });
+    expect(invocation.besides).toEqual(['errors.cjs', file]);
+    expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+});
