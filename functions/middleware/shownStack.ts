@@ -3,7 +3,7 @@
  * `serverless invoke local`, the log): source-mapped locations, or none. The bundle's own
  * locations (`at no (dist/autoRetry.cjs:77:21908)`) point into minified code and help nobody.
  * `npm run invoke` maps them (NODE_OPTIONS=--enable-source-maps, dist/autoRetry.cjs.map beside
- * the bundle). A deployed function does not: reading the map at start-up adds 10 to 40 ms to a
+ * the bundle). A deployed function does not: reading the map at start-up adds 5 to 40 ms to a
  * cold start whose budget is 50 ms (README "Stages and invoking locally"), so its stacks carry no location.
  */
 import { isDrsAutoRetryError } from '../../lib/errors.js';
