@@ -9,13 +9,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * pino without the parts lib/log.ts never runs: transports (thread-stream, worker threads, and
  * pino's transport and multistream modules) and sonic-boom (pino.destination), since lib/log.ts
- * hands pino its own synchronous stream. About 25 KB. A left-out part asked for by mistake fails
- * loudly, not silently.
+ * hands pino its own synchronous stream, and on-exit-leak-free, which only flushes those two at
+ * exit. About 26 KB. A left-out part asked for by mistake fails loudly, not silently.
  */
 export const noPinoTransports = {
   name: 'no-pino-transports',
   setup(bundler) {
-    bundler.onResolve({ filter: /^(thread-stream|sonic-boom)$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
+    bundler.onResolve({ filter: /^(thread-stream|sonic-boom|on-exit-leak-free)$/ }, (args) => ({ path: args.path, namespace: 'left-out' }));
     bundler.onResolve({ filter: /^\.\/(lib\/)?(transport|multistream)$/ }, (args) =>
       args.importer.includes(`${sep}pino${sep}`) ? { path: args.path, namespace: 'left-out' } : undefined,
     );
