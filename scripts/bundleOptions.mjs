@@ -127,25 +127,28 @@ export const keepErrorNames = {
 /**
  * The Lambda bundle's side files: code that only some configurations run, in files beside
  * dist/autoRetry.cjs that a run loads (`require`) when it needs them, so that the bundle stays
- * within its cap (224 KB) and a run without them neither parses nor initialises them. Each is the
- * module lib/ledger/index.ts imports with `await import()` when the settings ask for it.
+ * within its cap (224 KB) and a run without them neither parses nor initialises them. Each is a
+ * module the code imports with `await import()` when the settings ask for it.
  */
 export const SIDE_FILES = {
-  /** DRS_LEDGER_URL: the PostgreSQL ledger, with `pg` (about 85 KB) bundled in. */
+  /** DRS_LEDGER_URL (lib/ledger/index.ts): the PostgreSQL ledger, with `pg` (about 85 KB) bundled in. */
   'lib/ledger/postgresLedger.ts': 'ledger-postgres',
-  /** DRS_LEDGER_TABLE: the DynamoDB ledger (the Lambda runtime provides the AWS SDK). */
+  /** DRS_LEDGER_TABLE (lib/ledger/index.ts): the DynamoDB ledger (the Lambda runtime provides the AWS SDK). */
   'lib/ledger/dynamoLedger.ts': 'ledger-dynamodb',
+  /** NOTIFY_* (lib/notify/index.ts, createSinks): the sinks and their renderings; their HTTP clients are the bundle's. */
+  'lib/notify/sinks.ts': 'notify-sinks',
 };
 
 /**
  * The modules the bundle and its side files share, in one file of their own (dist/errors.cjs)
  * that both load: a side file with its own copy of the error family would throw a LedgerError
  * that is no `instanceof` the bundle's LedgerError or DrsAutoRetryError, and so lose its exit
- * code, its `code` in the report and its handling (lib/app/tellOnce.ts).
+ * code, its `code` in the report and its handling (lib/app/tellOnce.ts, describeSinkFailure).
  */
 export const SHARED_FILES = {
   'lib/errors.ts': 'errors',
   'lib/ledger/ledgerError.ts': 'errors',
+  'lib/notify/sinkError.ts': 'errors',
 };
 
 /** The entry of dist/errors.cjs: the modules SHARED_FILES puts in it. */

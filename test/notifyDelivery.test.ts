@@ -50,7 +50,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     // Prepare
     const hook = await receiver(() => ({ status: 204 }));
     const report = mixed();
-    const sinks = createSinks(settings({ webhookUrl: `${hook.url}/hooks/drs`, webhookSecret: SECRET }), FAST);
+    const sinks = await createSinks(settings({ webhookUrl: `${hook.url}/hooks/drs`, webhookSecret: SECRET }), FAST);
 
     // Act
     const results = await sendNotifications(report, sinks, 'always');
@@ -72,7 +72,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const hook = await receiver(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"received":true}' }));
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ webhookUrl: hook.url }), FAST), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ webhookUrl: hook.url }), FAST), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'webhook', ok: true }]);
@@ -85,7 +85,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const teams = await receiver(() => ({ status: 202 }));
     const report = mixed();
     const urls = { slackWebhookUrl: `${slack.url}/services/T0/B0/x`, teamsWebhookUrl: `${teams.url}/workflows/1?sig=x` };
-    const sinks = createSinks(settings(urls), FAST);
+    const sinks = await createSinks(settings(urls), FAST);
 
     // Act
     const results = await sendNotifications(report, sinks, 'always');
@@ -104,7 +104,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const hook = await receiver(() => ({ status: 500, body: 'internal error' }));
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ slackWebhookUrl: hook.url }), FAST), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ slackWebhookUrl: hook.url }), FAST), 'always');
 
     // Assess
     expect(hook.requests).toHaveLength(3);
@@ -117,7 +117,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const started = Date.now();
 
     // Act
-    const sinks = createSinks(settings({ teamsWebhookUrl: hook.url }), { ...FAST, timeoutMs: 300 });
+    const sinks = await createSinks(settings({ teamsWebhookUrl: hook.url }), { ...FAST, timeoutMs: 300 });
     const results = await sendNotifications(mixed(), sinks, 'always');
 
     // Assess
@@ -131,7 +131,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const hook = await receiver((hit) => (hit === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200, body: 'ok' }));
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ slackWebhookUrl: hook.url }), FAST), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ slackWebhookUrl: hook.url }), FAST), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'slack', ok: true }]);
@@ -145,7 +145,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const started = Date.now();
 
     // Act
-    const sinks = createSinks(settings({ webhookUrl: hook.url }), { ...FAST, retry: { maxAttempts: 3, maxDelayMs: 300 } });
+    const sinks = await createSinks(settings({ webhookUrl: hook.url }), { ...FAST, retry: { maxAttempts: 3, maxDelayMs: 300 } });
     const results = await sendNotifications(mixed(), sinks, 'always');
 
     // Assess
@@ -159,7 +159,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     const hook = await receiver(() => ({ status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid_blocks' }));
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ slackWebhookUrl: hook.url }), FAST), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ slackWebhookUrl: hook.url }), FAST), 'always');
 
     // Assess
     expect(hook.requests).toHaveLength(1);
@@ -172,7 +172,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     await closed.close();
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ webhookUrl: closed.url }), FAST), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ webhookUrl: closed.url }), FAST), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'webhook', ok: false, error: 'no answer (ECONNREFUSED) after 3 attempts' }]);
@@ -182,7 +182,7 @@ describe('webhook, Slack and Teams against a real receiver', () => {
     // Prepare
     const hooks = await Promise.all([receiver(() => 'hang'), receiver(() => 'hang'), receiver(() => 'hang')]);
     const [webhookUrl, slackWebhookUrl, teamsWebhookUrl] = hooks.map((h) => h.url);
-    const sinks = createSinks(settings({ webhookUrl, slackWebhookUrl, teamsWebhookUrl }), { timeoutMs: 600, retry: { maxAttempts: 1 } });
+    const sinks = await createSinks(settings({ webhookUrl, slackWebhookUrl, teamsWebhookUrl }), { timeoutMs: 600, retry: { maxAttempts: 1 } });
     const started = Date.now();
 
     // Act
@@ -211,7 +211,7 @@ describe('SMN against the emulator', () => {
     const report = mixed();
 
     // Act
-    const results = await sendNotifications(report, createSinks(settings({ smnTopicUrn: TOPIC }), smnDeps(iamToken())), 'always');
+    const results = await sendNotifications(report, await createSinks(settings({ smnTopicUrn: TOPIC }), smnDeps(iamToken())), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'smn', ok: true }]);
@@ -228,7 +228,7 @@ describe('SMN against the emulator', () => {
     const authorizer = new AkSkAuthorizer({ accessKey: DEFAULT_ACCESS_KEY.ak, secretKey: DEFAULT_ACCESS_KEY.sk }, DEFAULT_PROJECT.id);
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ smnTopicUrn: TOPIC }), smnDeps(authorizer)), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ smnTopicUrn: TOPIC }), smnDeps(authorizer)), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'smn', ok: true }]);
@@ -241,7 +241,7 @@ describe('SMN against the emulator', () => {
     const missing = `urn:smn:eu-de:${DEFAULT_PROJECT.id}:no-such-topic`;
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ smnTopicUrn: missing }), smnDeps(iamToken())), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ smnTopicUrn: missing }), smnDeps(iamToken())), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'smn', ok: false, error: 'SMN.0006 Topic not found.' }]);
@@ -253,7 +253,7 @@ describe('SMN against the emulator', () => {
     emulator.faults.add({ route: 'smn', kind: 'server-error', times: Infinity });
 
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ smnTopicUrn: TOPIC }), smnDeps(iamToken())), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ smnTopicUrn: TOPIC }), smnDeps(iamToken())), 'always');
 
     // Assess
     expect(results).toEqual([{ sink: 'smn', ok: false, error: 'SMN.0018 Service internal error. after 3 attempts' }]);
@@ -262,7 +262,7 @@ describe('SMN against the emulator', () => {
 
   it('reports a clear error, and sends nothing, when the run never got credentials', async () => {
     // Act
-    const results = await sendNotifications(mixed(), createSinks(settings({ smnTopicUrn: TOPIC }), FAST), 'always');
+    const results = await sendNotifications(mixed(), await createSinks(settings({ smnTopicUrn: TOPIC }), FAST), 'always');
 
     // Assess
     const error = 'not sent: the run ended before it had OTC credentials to publish with';

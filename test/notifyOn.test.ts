@@ -95,17 +95,17 @@ describe('sendNotifications', () => {
 });
 
 describe('createSinks', () => {
-  it('builds one sink per configured target, in the order webhook, Slack, Teams, SMN', () => {
+  it('builds one sink per configured target, in the order webhook, Slack, Teams, SMN', async () => {
     // Act
-    const all = createSinks({
+    const all = await createSinks({
       on: 'problems',
       smnTopicUrn: 'urn:smn:eu-de:8c3e9f0a5b7d4e21a6f1c2d3b4e5f607:alerts',
       teamsWebhookUrl: 'https://example.invalid/teams',
       slackWebhookUrl: 'https://example.invalid/slack',
       webhookUrl: 'https://example.invalid/hook',
     });
-    const some = createSinks({ on: 'always', slackWebhookUrl: 'https://example.invalid/slack' });
-    const none = createSinks({ on: 'always' });
+    const some = await createSinks({ on: 'always', slackWebhookUrl: 'https://example.invalid/slack' });
+    const none = await createSinks({ on: 'always' });
 
     // Assess
     expect(all.map((sink) => sink.name)).toEqual(['webhook', 'slack', 'teams', 'smn']);
@@ -113,11 +113,11 @@ describe('createSinks', () => {
     expect(none).toEqual([]);
   });
 
-  it('rejects a timeout that is not a positive integer, naming the option', () => {
+  it('rejects a timeout that is not a positive integer, naming the option', async () => {
     // Act
-    const build = () => createSinks({ on: 'always', webhookUrl: 'https://example.invalid/hook' }, { timeoutMs: 0 });
+    const build = createSinks({ on: 'always', webhookUrl: 'https://example.invalid/hook' }, { timeoutMs: 0 });
 
     // Assess
-    expect(build).toThrow('Expected `timeoutMs` to be an integer from 1 and up, got 0');
+    await expect(build).rejects.toThrow('Expected `timeoutMs` to be an integer from 1 and up, got 0');
   });
 });

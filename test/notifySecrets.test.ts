@@ -100,7 +100,7 @@ describe('secrets', () => {
     // Act
     const results: NotificationResult[] = [];
     for (const authorizer of [password, aksk]) {
-      results.push(...(await sendNotifications(mixed(), createSinks(settings, smnWith(authorizer)), 'always')));
+      results.push(...(await sendNotifications(mixed(), await createSinks(settings, smnWith(authorizer)), 'always')));
     }
 
     // Assess
@@ -117,8 +117,8 @@ describe('secrets', () => {
     const missingTopic = { ...settings, smnTopicUrn: `urn:smn:eu-de:${DEFAULT_PROJECT.id}:missing` };
 
     // Act
-    const refused = await sendNotifications(runFailed(), createSinks(settings, smnWith(new StaticTokenAuthorizer(REFUSED_TOKEN))), 'always');
-    const notFound = await sendNotifications(runFailed(), createSinks(missingTopic, smnWith(passwordAuthorizer())), 'always');
+    const refused = await sendNotifications(runFailed(), await createSinks(settings, smnWith(new StaticTokenAuthorizer(REFUSED_TOKEN))), 'always');
+    const notFound = await sendNotifications(runFailed(), await createSinks(missingTopic, smnWith(passwordAuthorizer())), 'always');
 
     // Assess
     expect([...refused, ...notFound].every((r) => !r.ok && r.error !== undefined)).toBe(true);

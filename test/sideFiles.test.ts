@@ -1,16 +1,19 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../lib/core/report.js';
+import { REPORT_MESSAGE } from '../lib/notify/reportLog.js';
 import { invokeBuilt } from './support/builtHandler.js';
 import { LOCAL_AWS_ENV, startDynalite, type LocalDynamo } from './support/dynalite.js';
 import { emulatorEnv } from './support/emulatorEnv.js';
 import { emulator, useDemoEmulator } from './support/demoEmulator.js';
 
 /**
- * The Lambda bundle's side files (scripts/bundleOptions.mjs, SIDE_FILES): the ledgers sit beside
- * dist/autoRetry.cjs and load only when the settings ask for them, and they share the bundle's
- * error family (dist/errors.cjs), so a ledger's error is still one of the family: its code reaches
- * the report, and the run fails with it rather than as an internal error.
+ * The Lambda bundle's side files (scripts/bundleOptions.mjs, SIDE_FILES): the ledgers and the
+ * notification sinks sit beside dist/autoRetry.cjs and load only when the settings ask for them,
+ * and they share the bundle's error family (dist/errors.cjs), so their errors are still of the
+ * family: a ledger's code reaches the report, and a sink's failure is described, not "unexpected".
  */
 
 const JOB = '5a1d0c44-6b1e-4c8e-9f3a-0d2b7e1f9jb101';
@@ -75,5 +78,36 @@ describe('the built Lambda bundle and the files beside it', () => {
     expect(!invocation.result.ok && invocation.result.error).toMatchObject({ name: 'RunFailedError', code: 'LEDGER_UNAVAILABLE' });
     expect(invocation.besides).toEqual(['errors.cjs', file]);
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
+  });
+
+  it('loads the sinks beside it only with a sink, and a sink\'s own error is described as one of the family', async () => {
+    // Prepare: a webhook receiver, and an SMN topic the run cannot publish to: scoped by project name
+    // with a wrong password, it never learns its project, so it has no credentials to publish with
+    const posts: string[] = [];
+    const receiver = createHttpServer((request, response) => {
+      request.resume().on('end', () => {
+        posts.push(request.url ?? '');
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { OS_PROJECT_ID: _byName, ...byId } = emulatorEnv(emulator);
+    const env = {
+      ...byId, OS_PROJECT_NAME: 'eu-de', OS_PASSWORD: 'definitely-wrong', NOTIFY_ON: 'always',
+      NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      NOTIFY_SMN_TOPIC_URN: 'urn:smn:eu-de:8c3e9f0a5b7d4e21a6f1c2d3b4e5f607:alerts',
+    };
+
+    // Act
+    const invocation = await invokeBuilt({ jobIds: [JOB] }, env).finally(() => receiver.close());
+
+    // Assess
+    const logged = invocation.lines.map((line) => JSON.parse(line) as { msg?: string; report?: Report }).find((line) => line.msg === REPORT_MESSAGE);
+    expect(logged?.report?.notifications).toEqual([
+      { sink: 'webhook', ok: true },
+      { sink: 'smn', ok: false, error: 'not sent: the run ended before it had OTC credentials to publish with' },
+    ]);
+    expect(posts).toEqual(['/hook']);
+    expect(invocation.besides).toEqual(['errors.cjs', 'notify-sinks.cjs']);
   });
 });

@@ -68,7 +68,7 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       onProgress: options.onProgress,
       clock,
     });
-    const sinks = createSinks(config.notify, {
+    const sinks = await createSinks(config.notify, {
       smn: connection && { authorizer: connection.authorizer, endpoint: config.smnEndpoint, projectId: connection.projectId },
       timeoutMs: options.sinkTimeoutMs,
       retry: options.sinkRetry,

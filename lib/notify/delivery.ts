@@ -1,7 +1,7 @@
-import { HttpClient, type RequestAuthorizer } from '../http/httpClient.js';
+import type { RequestAuthorizer } from '../http/httpClient.js';
 import type { Report } from '../core/report.js';
 import { SINK_OPERATIONS } from './failure.js';
-import type { DeliveryOptions, Sink, SinkName } from './sink.js';
+import type { Sink, SinkClient, SinkName } from './sink.js';
 
 /** One POST of a JSON body to a chat or webhook receiver. */
 export interface WebhookPost {
@@ -15,12 +15,11 @@ export interface WebhookPost {
 /** Resolves when the receiver took the message; rejects with the HTTP client's typed error. */
 export type PostWebhook = (post: WebhookPost) => Promise<void>;
 
-/** A poster with its own client, so each sink has its own timeout and retry bound. */
-export function createWebhookPoster(options: DeliveryOptions): PostWebhook {
-  const http = new HttpClient({ timeoutMs: options.timeoutMs, retry: options.retry, proxies: options.proxies, onExchange: options.onExchange });
+/** A poster on the sink's own client (its own timeout and retry bound). */
+export function createWebhookPoster(client: SinkClient): PostWebhook {
   return async (post) => {
     // Receivers answer `ok`, `1`, HTML or nothing: any 2xx means the message was taken.
-    await http.request({ operation: post.operation, method: 'POST', url: post.url, body: post.body, authorizer: post.authorizer, expectJson: false });
+    await client.request({ operation: post.operation, method: 'POST', url: post.url, body: post.body, authorizer: post.authorizer, expectJson: false });
   };
 }
 
@@ -31,8 +30,8 @@ export interface RenderedPost {
 }
 
 /** A sink that POSTs one rendering of the report to a receiver URL (webhook, Slack, Teams). */
-export function createPostingSink(name: SinkName, url: string, delivery: DeliveryOptions, render: (report: Report) => RenderedPost): Sink {
-  const post = createWebhookPoster(delivery);
+export function createPostingSink(name: SinkName, url: string, client: SinkClient, render: (report: Report) => RenderedPost): Sink {
+  const post = createWebhookPoster(client);
   return {
     name,
     async send(report) {

@@ -1,6 +1,8 @@
-import { ApiError, AuthError, DrsAutoRetryError, type DrsErrorOptions } from '../errors.js';
+import { ApiError, AuthError, DrsAutoRetryError } from '../errors.js';
 import { clipLine } from './reportParts.js';
 import type { SinkName } from './sink.js';
+
+export { SinkError } from './sinkError.js';
 
 /** The HTTP operation of each sink, as its errors name it. */
 export const SINK_OPERATIONS: Readonly<Record<SinkName, string>> = {
@@ -12,13 +14,6 @@ export const SINK_OPERATIONS: Readonly<Record<SinkName, string>> = {
 
 const OWN_OPERATIONS = new Set(Object.values(SINK_OPERATIONS));
 const MAX_DETAIL = 200;
-
-/** A sink could not even try (e.g. SMN without credentials). */
-export class SinkError extends DrsAutoRetryError {
-  constructor(message: string, options: DrsErrorOptions = {}) {
-    super(message, { code: options.code ?? 'NOTIFY_FAILED', cause: options.cause });
-  }
-}
 
 function describeApiError(error: ApiError): string {
   const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';

@@ -1,13 +1,10 @@
 import type { NotifyOptions } from './options.js';
 import { hasProblems, type NotificationResult, type Report } from '../core/report.js';
+import { HttpClient } from '../http/httpClient.js';
 import { describeSinkFailure } from './failure.js';
 import { DEFAULT_DELIVERY, type DeliveryOptions, type Sink, type SinkDependencies } from './sink.js';
-import { createSlackSink } from './slack.js';
-import { createSmnSink } from './smn.js';
-import { createTeamsSink } from './teams.js';
-import { createWebhookSink } from './webhook.js';
 
-export type { Sink, SinkDependencies, SinkName, SmnTarget } from './sink.js';
+export type { Sink, SinkClient, SinkDependencies, SinkName, SmnTarget } from './sink.js';
 export { describeSinkFailure, SinkError } from './failure.js';
 export { renderSlackMessage, SLACK_LIMITS, type SlackMessage } from './slack.js';
 export { renderTeamsMessage, TEAMS_LIMITS, type AdaptiveCard, type TeamsMessage } from './teams.js';
@@ -22,18 +19,21 @@ function deliveryOptions(deps: SinkDependencies): DeliveryOptions {
   return { timeoutMs, retry: { ...DEFAULT_DELIVERY.retry, ...deps.retry }, proxies: deps.proxies, onExchange: deps.onExchange };
 }
 
+/** Whether any sink is configured. */
+export function hasSinks(options: NotifyOptions): boolean {
+  return [options.webhookUrl, options.slackWebhookUrl, options.teamsWebhookUrl, options.smnTopicUrn].some((target) => target !== undefined);
+}
+
 /**
  * Builds one sink per configured target (README "Notifications"), in the fixed order webhook, Slack, Teams,
- * SMN. Each sink has its own HTTP client: its own timeout, and its own retry bound.
+ * SMN. Each sink has its own HTTP client: its own timeout, and its own retry bound. The sinks
+ * themselves (./sinks.ts) are loaded only when one is configured.
  */
-export function createSinks(options: NotifyOptions, deps: SinkDependencies = {}): Sink[] {
+export async function createSinks(options: NotifyOptions, deps: SinkDependencies = {}): Promise<Sink[]> {
   const delivery = deliveryOptions(deps);
-  const sinks: Sink[] = [];
-  if (options.webhookUrl !== undefined) sinks.push(createWebhookSink(options.webhookUrl, options.webhookSecret, delivery));
-  if (options.slackWebhookUrl !== undefined) sinks.push(createSlackSink(options.slackWebhookUrl, delivery));
-  if (options.teamsWebhookUrl !== undefined) sinks.push(createTeamsSink(options.teamsWebhookUrl, delivery));
-  if (options.smnTopicUrn !== undefined) sinks.push(createSmnSink(options.smnTopicUrn, deps.smn, delivery));
-  return sinks;
+  if (!hasSinks(options)) return [];
+  const { sinksFor } = await import('./sinks.js');
+  return sinksFor(options, deps.smn, () => new HttpClient(delivery));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Report } from '../core/report.js';
-import type { ExchangeNotice, RequestAuthorizer } from '../http/httpClient.js';
+import type { ExchangeNotice, HttpClient, RequestAuthorizer } from '../http/httpClient.js';
 import type { Proxies } from '../http/proxy.js';
 import type { RetryOptions } from '../http/retryPolicy.js';
 
@@ -11,6 +11,9 @@ export interface Sink {
   readonly name: SinkName;
   send(report: Report): Promise<void>;
 }
+
+/** What a sink sends with: an HTTP client of its own, so each sink has its own timeout and retry bound. */
+export type SinkClient = Pick<HttpClient, 'request'>;
 
 /** Where SMN publishes, with the credentials DRS uses (token or AK/SK). */
 export interface SmnTarget {

@@ -5,7 +5,7 @@ import { createPostingSink } from './delivery.js';
 import { renderChat, type ChatParts } from './chatMessage.js';
 import { countOf, taskNames, type CauseGroup } from './causeGroups.js';
 import { clipLine, jobDetail, outcomeLabel } from './reportParts.js';
-import type { DeliveryOptions, Sink } from './sink.js';
+import type { Sink, SinkClient } from './sink.js';
 
 /** What Slack accepts in one message; beyond these it answers 400 (invalid_blocks, msg_blocks_too_long). */
 export const SLACK_LIMITS = {
@@ -129,6 +129,6 @@ export function renderSlackMessage(report: Report): SlackMessage {
 }
 
 /** Slack incoming webhook: the URL carries the secret, so it never appears in an error. */
-export function createSlackSink(url: string, delivery: DeliveryOptions): Sink {
-  return createPostingSink('slack', url, delivery, (report) => ({ body: renderSlackMessage(report) }));
+export function createSlackSink(url: string, client: SinkClient): Sink {
+  return createPostingSink('slack', url, client, (report) => ({ body: renderSlackMessage(report) }));
 }

@@ -1,10 +1,10 @@
 import type { Report } from '../core/report.js';
 import type { EndpointAdvice } from '../http/failureAdvice.js';
-import { HttpClient } from '../http/httpClient.js';
 import { listedJobCount, renderReportText } from './reportText.js';
-import { SINK_OPERATIONS, SinkError } from './failure.js';
+import { SINK_OPERATIONS } from './failure.js';
+import { SinkError } from './sinkError.js';
 import { clipLine, largestFitting, reportTitle, utf8Bytes } from './reportParts.js';
-import type { DeliveryOptions, Sink, SmnTarget } from './sink.js';
+import type { Sink, SinkClient, SmnTarget } from './sink.js';
 
 /** SMN publish limits (publishing_messages_in_the_text_format.rst). */
 export const SMN_LIMITS = { subjectChars: 512, messageBytes: 256 * 1024 } as const;
@@ -61,8 +61,7 @@ const SMN_ADVICE: EndpointAdvice = {
 };
 
 /** OTC SMN topic publish, with the credentials DRS uses; SMN's `{code, message}` ends up in the error. */
-export function createSmnSink(topicUrn: string, target: SmnTarget | undefined, delivery: DeliveryOptions): Sink {
-  const http = new HttpClient({ timeoutMs: delivery.timeoutMs, retry: delivery.retry, proxies: delivery.proxies, onExchange: delivery.onExchange });
+export function createSmnSink(topicUrn: string, target: SmnTarget | undefined, client: SinkClient): Sink {
   return {
     name: 'smn',
     async send(report) {
@@ -71,7 +70,7 @@ export function createSmnSink(topicUrn: string, target: SmnTarget | undefined, d
       }
       const endpoint = target.endpoint.replace(/\/+$/, '');
       const url = `${endpoint}/v2/${encodeURIComponent(target.projectId)}/notifications/topics/${urnSegment(topicUrn)}/publish`;
-      await http.request({ operation: SINK_OPERATIONS.smn, advice: SMN_ADVICE, method: 'POST', url, body: renderSmnMessage(report), authorizer: target.authorizer });
+      await client.request({ operation: SINK_OPERATIONS.smn, advice: SMN_ADVICE, method: 'POST', url, body: renderSmnMessage(report), authorizer: target.authorizer });
     },
   };
 }

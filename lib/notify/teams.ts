@@ -4,7 +4,7 @@ import { createPostingSink } from './delivery.js';
 import { renderChat, type ChatParts } from './chatMessage.js';
 import { countOf, taskNames, type CauseGroup } from './causeGroups.js';
 import { clipLine, jobDetail, outcomeLabel, utf8Bytes } from './reportParts.js';
-import type { DeliveryOptions, Sink } from './sink.js';
+import type { Sink, SinkClient } from './sink.js';
 
 /** Teams refuses a message whose JSON is larger than 28 KB. */
 export const TEAMS_LIMITS = { payloadBytes: 28 * 1024 } as const;
@@ -103,6 +103,6 @@ export function renderTeamsMessage(report: Report): TeamsMessage {
 }
 
 /** Teams Workflows webhook: the URL carries a signature (`sig=`), so it never appears in an error. */
-export function createTeamsSink(url: string, delivery: DeliveryOptions): Sink {
-  return createPostingSink('teams', url, delivery, (report) => ({ body: renderTeamsMessage(report) }));
+export function createTeamsSink(url: string, client: SinkClient): Sink {
+  return createPostingSink('teams', url, client, (report) => ({ body: renderTeamsMessage(report) }));
 }

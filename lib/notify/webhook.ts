@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../core/deadline.js';
 import type { RequestAuthorizer, SignableRequest } from '../http/httpClient.js';
 import { createPostingSink } from './delivery.js';
-import type { DeliveryOptions, Sink } from './sink.js';
+import type { Sink, SinkClient } from './sink.js';
 
 /** The three Standard Webhooks headers. */
 export interface WebhookSignatureHeaders {
@@ -51,8 +51,8 @@ class StandardWebhookSigner implements RequestAuthorizer {
 }
 
 /** Generic JSON webhook: POSTs the report (README "What happens to each job"), signed when a secret is set. */
-export function createWebhookSink(url: string, secret: string | undefined, delivery: DeliveryOptions, clock: Clock = Date.now): Sink {
-  return createPostingSink('webhook', url, delivery, (report) => ({
+export function createWebhookSink(url: string, secret: string | undefined, client: SinkClient, clock: Clock = Date.now): Sink {
+  return createPostingSink('webhook', url, client, (report) => ({
     body: report,
     // One id per message, kept across retries, so receivers can drop duplicates.
     authorizer: secret === undefined ? undefined : new StandardWebhookSigner(secret, `msg_${randomUUID()}`, clock),
