@@ -137,6 +137,8 @@ export const SIDE_FILES = {
   'lib/ledger/dynamoLedger.ts': 'ledger-dynamodb',
   /** NOTIFY_* (lib/notify/index.ts, createSinks): the sinks and their renderings; their HTTP clients are the bundle's. */
   'lib/notify/sinks.ts': 'notify-sinks',
+  /** NOTIFY_ON=changes with a sink (lib/app/runAndNotify.ts): what the sinks were told, kept in the ledger. */
+  'lib/app/tellOnce.ts': 'tell-once',
 };
 
 /**
@@ -187,9 +189,14 @@ export const besideLambdaBundle = (self) => ({
 /**
  * Fails the build when a side file holds a module that declares an error class: that module
  * belongs in SHARED_FILES, or `instanceof` would not hold between the bundle and the side file.
+ * Nor may a side file carry axios: the HTTP stack is the bundle's, handed to the side file's code
+ * (a second one would load again and keep its own connections).
  */
 export async function checkSideFile(name, metafile) {
   for (const input of Object.keys(metafile.inputs)) {
+    if (input.includes('node_modules/axios/')) {
+      throw new Error(`${name}.cjs would carry its own axios (through ${input}): hand its code the bundle's HTTP client instead`);
+    }
     if (input.includes('node_modules/') || !/\.ts$/.test(input)) continue;
     if (ERROR_CLASS.test(await readFile(join(ROOT, input), 'utf8'))) {
       throw new Error(`${name}.cjs would hold its own copy of ${input}, which declares an error class: add it to SHARED_FILES (scripts/bundleOptions.mjs)`);

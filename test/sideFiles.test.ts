@@ -80,7 +80,7 @@ describe('the built Lambda bundle and the files beside it', () => {
     expect(emulator.log.byRoute('batch-retry')).toEqual([]);
   });
 
-  it('loads the sinks beside it only with a sink, and a sink\'s own error is described as one of the family', async () => {
+  it('loads the sinks and telling once beside it only with a sink, and a sink\'s own error is described as one of the family', async () => {
     // Prepare: a webhook receiver, and an SMN topic the run cannot publish to: scoped by project name
     // with a wrong password, it never learns its project, so it has no credentials to publish with
     const posts: string[] = [];
@@ -93,7 +93,7 @@ describe('the built Lambda bundle and the files beside it', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const { OS_PROJECT_ID: _byName, ...byId } = emulatorEnv(emulator);
     const env = {
-      ...byId, OS_PROJECT_NAME: 'eu-de', OS_PASSWORD: 'definitely-wrong', NOTIFY_ON: 'always',
+      ...byId, OS_PROJECT_NAME: 'eu-de', OS_PASSWORD: 'definitely-wrong',
       NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
       NOTIFY_SMN_TOPIC_URN: 'urn:smn:eu-de:8c3e9f0a5b7d4e21a6f1c2d3b4e5f607:alerts',
     };
@@ -108,6 +108,38 @@ describe('the built Lambda bundle and the files beside it', () => {
       { sink: 'smn', ok: false, error: 'not sent: the run ended before it had OTC credentials to publish with' },
     ]);
     expect(posts).toEqual(['/hook']);
-    expect(invocation.besides).toEqual(['errors.cjs', 'notify-sinks.cjs']);
+    // NOTIFY_ON=changes (the default) with a sink: telling once is beside the bundle too
+    expect(invocation.besides).toEqual(['errors.cjs', 'notify-sinks.cjs', 'tell-once.cjs']);
+  });
+
+  it('tells a problem once, across two invocations, with the sinks, telling once and the DynamoDB ledger beside it', async () => {
+    // Prepare: a task whose failure needs a person (not retried), a webhook receiver, a ledger
+    const table = `ledger-told-${Math.random().toString(36).slice(2, 8)}`;
+    await dynamo.createLedgerTable(table);
+    emulator.addTask({ id: JOB, status: 'CREATE_FAILED' });
+    let posts = 0;
+    const receiver = createHttpServer((request, response) => {
+      request.resume().on('end', () => {
+        posts += 1;
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const env = {
+      ...emulatorEnv(emulator), ...LOCAL_AWS_ENV, DRS_LEDGER_TABLE: table, DRS_LEDGER_ENDPOINT: dynamo.endpoint,
+      NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    };
+
+    // Act
+    const first = await invokeBuilt({ jobIds: [JOB] }, env);
+    const postsAfterFirst = posts;
+    const second = await invokeBuilt({ jobIds: [JOB] }, env).finally(() => receiver.close());
+
+    // Assess: told by the first run, remembered in DynamoDB, not told again by the second
+    expect(first.result.ok && first.result.value.notifications).toEqual([{ sink: 'webhook', ok: true }]);
+    expect(postsAfterFirst).toBe(1);
+    expect(second.result.ok && second.result.value.notifications).toEqual([]);
+    expect(posts).toBe(1);
+    expect(second.besides).toEqual(['errors.cjs', 'ledger-dynamodb.cjs', 'notify-sinks.cjs', 'tell-once.cjs']);
   });
 });

@@ -10,7 +10,6 @@ import { messageOf } from '../errors.js';
 import { createSinks, sendNotifications } from '../notify/index.js';
 import { runAutoRetry, type RunDependencies } from '../engine/index.js';
 import { bindRunId, type FaceLogger } from './runLogger.js';
-import { tellOnce } from './tellOnce.js';
 
 export interface RunAndNotifyOptions {
   deadline: Deadline;
@@ -76,8 +75,10 @@ export async function runAndNotify(config: RunConfig, options: RunAndNotifyOptio
       onExchange,
     });
     // NOTIFY_ON=changes reads and writes the ledger, so it stays open until the sinks are done.
-    report.notifications = config.notify.on === 'changes'
-      ? await tellOnce(report, sinks, { ledger, clock, logger, memoryTimeoutMs: options.memoryTimeoutMs })
+    // Without a sink there is nothing to tell, and tellOnce is not even loaded (in the Lambda
+    // bundle it is a file beside it: scripts/bundleOptions.mjs, SIDE_FILES).
+    report.notifications = config.notify.on === 'changes' && sinks.length > 0
+      ? await (await import('./tellOnce.js')).tellOnce(report, sinks, { ledger, clock, logger, memoryTimeoutMs: options.memoryTimeoutMs })
       : await sendNotifications(report, sinks, config.notify.on);
     for (const failed of report.notifications.filter((n) => !n.ok)) {
       logger.warn({ notification: failed }, 'a notification sink failed; the report is still complete');

@@ -4,7 +4,8 @@ import type { NotificationResult, Report } from '../core/report.js';
 import type { RetryLedger, RunLogger, SinkToldRecord } from '../engine/index.js';
 import { toRunError } from '../errors.js';
 import { LedgerError } from '../ledger/ledgerError.js';
-import { deliverReport, sendNotifications, type Sink } from '../notify/index.js';
+import { deliverReport, sendNotifications } from '../notify/send.js';
+import type { Sink } from '../notify/sink.js';
 
 /** How long the memory may take to answer, per read or write, unless the face says otherwise. */
 export const DEFAULT_MEMORY_TIMEOUT_MS = 5_000;
