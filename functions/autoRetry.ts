@@ -4,19 +4,18 @@
  *   bindLogger    a child logger per invocation (request id, function name, runId)
  *   logErrors     an error logged once, then thrown on, so Lambda counts it
  *   logReport     the report logged in lines CloudWatch keeps whole (≤ 256 KiB)
- *   logMetrics    Powertools: the metrics written as one EMF line
+ *   publishMetrics the metrics written as one EMF line
  *   reportMetrics the report's counts as metrics
  *   parseInput    event + environment → RunConfig, LOG_LEVEL
  *   timeBudget    min(DRS_DEADLINE_MS, remaining time − 10 s)
  * A run that failed as a whole is thrown as RunFailedError after its report is logged.
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { runAndNotify, RunFailedError, type Report } from '../lib/app/index.js';
 import { createLogger } from '../lib/log.js';
 import { bindLogger } from './middleware/bindLogger.js';
+import { EmfMetrics, publishMetrics } from './middleware/emfMetrics.js';
 import type { InvocationState } from './middleware/invocation.js';
 import { logErrors } from './middleware/logErrors.js';
 import { logReport } from './middleware/logReport.js';
@@ -38,7 +37,7 @@ export const MIDDY_TIMEOUT_EARLY_MS = 1_000;
 
 // LOG_LEVEL is applied to each invocation's child logger when parseInput has read the settings.
 const logger = createLogger({ fd: 1, level: 'info' });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
+const metrics = new EmfMetrics({ namespace: METRICS_NAMESPACE, service: SERVICE });
 
 async function autoRetry(_event: unknown, context: Context): Promise<Report> {
   // Set by the middlewares below, before the handler runs.
@@ -57,7 +56,7 @@ export const handler = middy<unknown, Report, Error, Context>(autoRetry, { timeo
   .use(bindLogger({ logger }))
   .use(logErrors({ logger }))
   .use(logReport())
-  .use(logMetrics(metrics))
+  .use(publishMetrics(metrics))
   .use(reportMetrics({ metrics }))
   // `serverless invoke local` sets IS_LOCAL: its settings come from the shell, its event from -p.
   .use(parseInput({ jobSources: process.env.IS_LOCAL === 'true' ? 'invokeLocal' : 'function' }))

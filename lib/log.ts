@@ -70,7 +70,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 const MAX_WAIT_MS = 10_000;
 
 /**
- * Writes all of `text` to `fd` before it returns. Once anything touches process.stdout (Powertools
+ * Writes all of `text` to `fd` before it returns. Once anything touches process.stdout (the CLI
  * does), node makes a pipe non-blocking, and writeSync then fails with EAGAIN whenever the pipe is
  * full (64 KiB): a 256 KiB report line would be lost. So a full pipe is waited out, 1 ms at a
  * time, and a partial write is continued.

@@ -1,8 +1,8 @@
 /**
  * Turns the run's report into metrics: one count per outcome, `RunFailed` (0 or 1) and
- * `DurationMs` (README, "Logs and metrics"). It only adds them; Powertools' `logMetrics`
- * middleware, used before this one, writes them as one EMF line after the handler, or after
- * its error.
+ * `DurationMs` (README, "Logs and metrics"). It only adds them; the `publishMetrics`
+ * middleware (./emfMetrics.ts), used before this one, writes them as one EMF line after the
+ * handler, or after its error.
  */
 import { isRunFailedError, OUTCOMES, type Outcome, type Report } from '../../lib/app/index.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
@@ -12,10 +12,10 @@ export const OUTCOME_METRICS = Object.fromEntries(
   (['requested', ...OUTCOMES] as const).map((key) => [key, key.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase())]),
 ) as Record<'requested' | Outcome, string>;
 
-/** The two CloudWatch units used (values of Powertools' `MetricUnit`). */
-type Unit = 'Count' | 'Milliseconds';
+/** The two CloudWatch units used. */
+export type Unit = 'Count' | 'Milliseconds';
 
-/** Where metrics are added (Powertools' Metrics fits). */
+/** Where metrics are added (./emfMetrics.ts, EmfMetrics). */
 export interface MetricsSink {
   addMetric(name: string, unit: Unit, value: number): void;
 }
@@ -34,7 +34,7 @@ function addReport(metrics: MetricsSink, report: Report): void {
 
 export function reportMetrics<TContext extends object>(opts: ReportMetricsOptions): InvocationMiddleware<TContext> {
   const options = { ...opts };
-  if (typeof options.metrics?.addMetric !== 'function') throw optionError('reportMetrics', 'Expected `metrics` to have addMetric(), such as Powertools Metrics');
+  if (typeof options.metrics?.addMetric !== 'function') throw optionError('reportMetrics', 'Expected `metrics` to have addMetric(), such as EmfMetrics');
 
   return {
     after(request) {

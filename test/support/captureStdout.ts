@@ -14,8 +14,9 @@ export interface CapturedStdout<T> {
 
 /**
  * Runs `act` and keeps what it writes to stdout instead of printing it, so a test of a handler
- * asserts on its log lines (pino writes fd 1 with fs.writeSync, Powertools' EMF goes through
- * process.stdout). Other file descriptors and stderr are left alone. One capture at a time.
+ * asserts on its log lines (pino, the report and the EMF line write fd 1 with fs.writeSync; the
+ * rest would go through process.stdout). Other file descriptors and stderr are left alone. One
+ * capture at a time.
  */
 export async function captureStdout<T>(act: () => Promise<T> | T): Promise<CapturedStdout<T>> {
   const chunks: string[] = [];
