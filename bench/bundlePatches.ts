@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 // @ts-expect-error: a plain .mjs module without types
-import { AXIOS_PATCHES, axiosPatches, besideLambdaBundle, common, ERRORS_ENTRY, FAIL, inAxios, replace } from '../scripts/bundleOptions.mjs';
+import { AXIOS_PATCHES, axiosPatches, besideLambdaBundle, common, FAIL, filesBeside, inAxios, replace } from '../scripts/bundleOptions.mjs';
 import { median } from './fixtures.js';
 import { medianDelta, sampleInit } from './initAB.js';
 
@@ -102,7 +102,7 @@ async function buildVariant(variant: Variant, dir: string): Promise<string> {
   };
   await build(options);
   // The error family the bundle loads beside it.
-  await build({ ...(common as BuildOptions), plugins: [...plugins, besideLambdaBundle('errors') as Plugin], stdin: ERRORS_ENTRY, target: 'node22', outfile: join(outdir, 'errors.cjs') });
+  await build({ ...(common as BuildOptions), plugins: [...plugins, besideLambdaBundle('errors') as Plugin], stdin: (filesBeside() as Record<string, { entry: BuildOptions['stdin'] }>).errors?.entry, target: 'node22', outfile: join(outdir, 'errors.cjs') });
   return join(outdir, 'autoRetry.cjs');
 }
 

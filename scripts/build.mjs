@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { besideLambdaBundle, checkSideFile, common as shared, ERRORS_ENTRY, SIDE_FILES } from './bundleOptions.mjs';
+import { besideLambdaBundle, checkSideFile, common as shared, filesBeside } from './bundleOptions.mjs';
 
 // --metafile DIR: also write esbuild's metafiles there (the benchmark reads what each bundle holds).
 const { values: cli } = parseArgs({ options: { metafile: { type: 'string' } } });
@@ -41,6 +41,7 @@ const common = {
 };
 
 /** The Lambda bundle's settings, for the bundle and for each file beside it (scripts/bundleOptions.mjs, SIDE_FILES). */
+const besides = filesBeside();
 const lambda = (self) => ({ ...common, target: 'node22', plugins: [...common.plugins, besideLambdaBundle(self)] });
 
 const bundles = {
@@ -49,8 +50,7 @@ const bundles = {
   // package patterns); a deployed function, which does not read the map, shows no location
   // (functions/middleware/shownStack.ts). Locations are all node needs: no sources in the map.
   autoRetry: { ...lambda('autoRetry'), entryPoints: ['functions/autoRetry.ts'], sourcemap: 'linked', sourcesContent: false },
-  ...Object.fromEntries(Object.entries(SIDE_FILES).map(([module, name]) => [name, { ...lambda(name), entryPoints: [{ in: module, out: name }] }])),
-  errors: { ...lambda('errors'), stdin: ERRORS_ENTRY, outdir: undefined, outfile: 'dist/errors.cjs' },
+  ...Object.fromEntries(Object.entries(besides).map(([name, { entry }]) => [name, { ...lambda(name), stdin: entry, outdir: undefined, outfile: `dist/${name}.cjs` }])),
   'drs-auto-retry': { ...common, entryPoints: ['bin/drs-auto-retry.ts'], target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, dynamodbBesideCli] },
   'aws-dynamodb': {
     ...common,
@@ -64,7 +64,7 @@ const bundles = {
 await Promise.all(
   Object.entries(bundles).map(async ([name, options]) => {
     const result = await build(options);
-    if (Object.values(SIDE_FILES).includes(name)) await checkSideFile(name, result.metafile);
+    if (besides[name]?.side) await checkSideFile(name, result.metafile);
     if (cli.metafile !== undefined) writeFileSync(join(cli.metafile, `${name}.meta.json`), JSON.stringify(result.metafile));
   }),
 );

@@ -135,10 +135,13 @@ export const SIDE_FILES = {
   'lib/ledger/postgresLedger.ts': 'ledger-postgres',
   /** DRS_LEDGER_TABLE (lib/ledger/index.ts): the DynamoDB ledger (the Lambda runtime provides the AWS SDK). */
   'lib/ledger/dynamoLedger.ts': 'ledger-dynamodb',
-  /** NOTIFY_* (lib/notify/index.ts, createSinks): the sinks and their renderings; their HTTP clients are the bundle's. */
-  'lib/notify/sinks.ts': 'notify-sinks',
-  /** NOTIFY_ON=changes with a sink (lib/app/runAndNotify.ts): what the sinks were told, kept in the ledger. */
-  'lib/app/tellOnce.ts': 'tell-once',
+  /**
+   * NOTIFY_* (lib/notify/index.ts, createSinks): the sinks and their renderings, their HTTP clients
+   * the bundle's; and with NOTIFY_ON=changes (lib/app/runAndNotify.ts) telling once. One file, since
+   * a run with a sink mostly needs both.
+   */
+  'lib/notify/sinks.ts': 'notify',
+  'lib/app/tellOnce.ts': 'notify',
 };
 
 /**
@@ -153,13 +156,20 @@ export const SHARED_FILES = {
   'lib/notify/sinkError.ts': 'errors',
 };
 
-/** The entry of dist/errors.cjs: the modules SHARED_FILES puts in it. */
-export const ERRORS_ENTRY = {
-  contents: Object.keys(SHARED_FILES).map((module) => `export * from './${module}';`).join('\n'),
-  resolveDir: ROOT,
-  sourcefile: 'errors.ts',
-  loader: 'ts',
-};
+/**
+ * Each file beside the Lambda bundle by name (side files and shared ones), with the esbuild entry
+ * that exports its modules, and whether it is a side file (checked by checkSideFile).
+ */
+export function filesBeside() {
+  const files = {};
+  for (const [map, side] of [[SIDE_FILES, true], [SHARED_FILES, false]]) {
+    for (const [module, name] of Object.entries(map)) (files[name] ??= { side, modules: [] }).modules.push(module);
+  }
+  return Object.fromEntries(Object.entries(files).map(([name, { side, modules }]) => [name, {
+    side,
+    entry: { contents: modules.map((module) => `export * from './${module}';`).join('\n'), resolveDir: ROOT, sourcefile: `${name}.ts`, loader: 'ts' },
+  }]));
+}
 
 /**
  * Splits the Lambda bundle along SIDE_FILES and SHARED_FILES, for the file being built (`self`:
@@ -197,7 +207,8 @@ export async function checkSideFile(name, metafile) {
     if (input.includes('node_modules/axios/')) {
       throw new Error(`${name}.cjs would carry its own axios (through ${input}): hand its code the bundle's HTTP client instead`);
     }
-    if (input.includes('node_modules/') || !/\.ts$/.test(input)) continue;
+    // The file's own entry (filesBeside) only re-exports its modules.
+    if (input.includes('node_modules/') || !/\.ts$/.test(input) || input === `${name}.ts`) continue;
     if (ERROR_CLASS.test(await readFile(join(ROOT, input), 'utf8'))) {
       throw new Error(`${name}.cjs would hold its own copy of ${input}, which declares an error class: add it to SHARED_FILES (scripts/bundleOptions.mjs)`);
     }

@@ -79,7 +79,7 @@ describe('serverless package (offline, no credentials)', SERVERLESS_TIMEOUT, () 
     expect(result.failed).toBe(false);
     const zipList = await run('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(out, 'drs-auto-retry.zip')]);
     const packed = zipList.stdout.trim().split('\n').sort();
-    expect(packed).toEqual(['dist/autoRetry.cjs', 'dist/errors.cjs', 'dist/ledger-dynamodb.cjs', 'dist/ledger-postgres.cjs', 'dist/notify-sinks.cjs', 'dist/tell-once.cjs']);
+    expect(packed).toEqual(['dist/autoRetry.cjs', 'dist/errors.cjs', 'dist/ledger-dynamodb.cjs', 'dist/ledger-postgres.cjs', 'dist/notify.cjs']);
     // Every file a packed one requires beside it (scripts/bundleOptions.mjs, SIDE_FILES) is packed too.
     const besides = packed.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/require\("\.\/([\w.-]+\.cjs)"\)/g)].map((m) => `dist/${m[1]}`));
     expect(besides.length).toBeGreaterThan(0);

@@ -108,8 +108,7 @@ describe('the built Lambda bundle and the files beside it', () => {
       { sink: 'smn', ok: false, error: 'not sent: the run ended before it had OTC credentials to publish with' },
     ]);
     expect(posts).toEqual(['/hook']);
-    // NOTIFY_ON=changes (the default) with a sink: telling once is beside the bundle too
-    expect(invocation.besides).toEqual(['errors.cjs', 'notify-sinks.cjs', 'tell-once.cjs']);
+    expect(invocation.besides).toEqual(['errors.cjs', 'notify.cjs']);
   });
 
   it('tells a problem once, across two invocations, with the sinks, telling once and the DynamoDB ledger beside it', async () => {
@@ -140,6 +139,6 @@ describe('the built Lambda bundle and the files beside it', () => {
     expect(postsAfterFirst).toBe(1);
     expect(second.result.ok && second.result.value.notifications).toEqual([]);
     expect(posts).toBe(1);
-    expect(second.besides).toEqual(['errors.cjs', 'ledger-dynamodb.cjs', 'notify-sinks.cjs', 'tell-once.cjs']);
+    expect(second.besides).toEqual(['errors.cjs', 'ledger-dynamodb.cjs', 'notify.cjs']);
   });
 });
