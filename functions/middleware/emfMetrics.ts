@@ -3,9 +3,9 @@
  * turns into metrics (README "Logs and metrics"), in the format of the specification:
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  *
- * It replaces Powertools' Metrics and logMetrics, which wrote the same line: the run adds about a
- * dozen counts under one dimension, and Powertools' 15 KB (metrics, commons, invoke-store) were
- * more than the Lambda bundle's cap left (BENCHMARKS.md, "The Lambda bundle's cap").
+ * It replaces Powertools' Metrics and logMetrics, which wrote the same line: the run adds ten
+ * metrics under one dimension, and Powertools' 15 KB (metrics, commons, invoke-store) were more
+ * than the Lambda bundle's cap left (BENCHMARKS.md, "The Lambda bundle's cap").
  */
 import { writeAllSync } from '../../lib/log.js';
 import { optionError, type InvocationMiddleware } from './invocation.js';
