@@ -8,16 +8,10 @@ import { DEMO_JOBS } from './emulator/demoProject.js';
 import { FAILURE_CAUSE_JOBS } from './emulator/failureCauses.js';
 import { DEFAULT_PROJECT, DEFAULT_USER } from './emulator/index.js';
 import { passwordAuthBody, post } from './emulator/testClient.js';
+import { freePort } from './support/freePort.js';
 
 /** The emulator by hand: `npm run emulator`, as the README's Quick start shows it. */
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {

